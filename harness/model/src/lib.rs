@@ -1,0 +1,12 @@
+//! Stable serde types shared by every konform crate.
+//!
+//! - [`suite`]: the declarative suite format (manifest, requirements, classes, cases, steps).
+//! - [`target`]: the target file (identity, base URL, auth, TLS, fixture overrides).
+//! - [`report`]: the canonical report (verdicts, evidence, per-requirement and per-class results).
+//!
+//! These types are the archived contract between suite authors, the runner and
+//! certification bodies; they carry no behaviour beyond small helpers.
+
+pub mod report;
+pub mod suite;
+pub mod target;

@@ -1,0 +1,321 @@
+//! The suite format as data: what a standards author writes in `suite.yaml` and
+//! in the case files under `cases/`. These types are the deserialised form; the
+//! YAML is checked against `schemas/konform/suite.schema.json` and
+//! `schemas/konform/cases.schema.json` before it gets here (see `konform-suite`).
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// `suite.yaml`: identity, requirement catalogue, classes and defaults.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SuiteManifest {
+    /// Suite name, equal to the folder name under `suites/` (`meldewesen`).
+    pub suite: String,
+    /// SemVer version of the suite, equal to its folder name (`1.0.0`).
+    pub version: semver::Version,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub interface: InterfaceRef,
+    #[serde(default)]
+    pub defaults: Defaults,
+    /// Suite-wide fixtures (`{{ fixtures.NAME }}`); a target may override them.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub fixtures: IndexMap<String, Value>,
+    pub requirements: Vec<Requirement>,
+    pub classes: Vec<ConformanceClass>,
+    /// Case files relative to the suite folder, in order. Default: every
+    /// `*.yaml` under `cases/`, sorted by path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cases: Option<Vec<String>>,
+}
+
+/// The interface version a suite certifies.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InterfaceRef {
+    /// Interface name (`meldewesen`).
+    pub name: String,
+    /// Interface version (`1.0`).
+    pub version: String,
+    /// The interface's OpenAPI document, relative to `schemas/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openapi: Option<String>,
+}
+
+/// Limits that apply to every case unless the target narrows them.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    #[serde(default = "Defaults::default_step_timeout_ms")]
+    pub step_timeout_ms: u64,
+    #[serde(default = "Defaults::default_case_timeout_ms")]
+    pub case_timeout_ms: u64,
+    /// Largest response body read, in bytes; a larger body is an `error`.
+    #[serde(default = "Defaults::default_body_limit")]
+    pub body_limit_bytes: u64,
+}
+
+impl Defaults {
+    pub const fn default_step_timeout_ms() -> u64 {
+        10_000
+    }
+    pub const fn default_case_timeout_ms() -> u64 {
+        60_000
+    }
+    pub const fn default_body_limit() -> u64 {
+        10 * 1024 * 1024
+    }
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Self {
+            step_timeout_ms: Self::default_step_timeout_ms(),
+            case_timeout_ms: Self::default_case_timeout_ms(),
+            body_limit_bytes: Self::default_body_limit(),
+        }
+    }
+}
+
+/// RFC 2119 level of a requirement.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level {
+    #[serde(rename = "MUST")]
+    Must,
+    #[serde(rename = "SHOULD")]
+    Should,
+    #[serde(rename = "MAY")]
+    May,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Must => "MUST",
+            Level::Should => "SHOULD",
+            Level::May => "MAY",
+        }
+    }
+}
+
+/// One normative statement with a stable id.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    /// Stable id, e.g. `MW-ANM-003`.
+    pub id: String,
+    pub level: Level,
+    pub text: String,
+    /// Law paragraph or spec section, e.g. `§ 44 Abs. 1 BMG`.
+    pub source: String,
+}
+
+/// A named group of requirements that an implementation can claim.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ConformanceClass {
+    pub id: String,
+    pub title: String,
+    pub requirements: Vec<String>,
+}
+
+/// A case file: a list of cases.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFile {
+    pub cases: Vec<Case>,
+}
+
+/// One test: the requirements it verifies, its fixtures and its ordered steps.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// Unique within the suite, kebab-case with dots (`auskunft.sperre-no-oracle`).
+    pub id: String,
+    pub title: String,
+    /// The conformance class this case belongs to.
+    pub class: String,
+    /// Requirement ids this case verifies.
+    pub verifies: Vec<String>,
+    /// Case fixtures; they shadow suite fixtures of the same name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub fixtures: IndexMap<String, Value>,
+    pub steps: Vec<Step>,
+}
+
+/// One HTTP exchange followed by assertions and captures.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Short label shown in evidence (`create`, `replay`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub request: Request,
+    #[serde(default)]
+    pub expect: Expect,
+    /// Values taken from the response for later steps (`{{ captures.NAME }}`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub capture: IndexMap<String, Capture>,
+}
+
+/// Which credential a request carries.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthChoice {
+    /// The target's main credential.
+    #[default]
+    Default,
+    /// No credential at all (the step may still set `Authorization` itself).
+    None,
+    /// A named credential profile of the target (`auth_profiles`); a case that
+    /// needs a profile the target does not define is skipped.
+    #[serde(untagged)]
+    Profile(String),
+}
+
+impl AuthChoice {
+    pub fn is_default(&self) -> bool {
+        *self == AuthChoice::Default
+    }
+}
+
+/// The request half of a step. Strings may hold `{{ ... }}` templates.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    pub method: String,
+    /// Path relative to the target's base URL, e.g. `/personen/{{ captures.id }}`.
+    pub path: String,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub query: IndexMap<String, Value>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub headers: IndexMap<String, String>,
+    #[serde(default, skip_serializing_if = "AuthChoice::is_default")]
+    pub auth: AuthChoice,
+    /// JSON body template; sent as `application/json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<Value>,
+    /// Raw body, sent as is (for malformed-input cases); `Content-Type` comes from `headers`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// A generated body of this many bytes (for body-size limit cases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_size: Option<u64>,
+}
+
+/// Expected status: one code or a list of acceptable codes.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum StatusExpect {
+    One(u16),
+    AnyOf(Vec<u16>),
+}
+
+impl StatusExpect {
+    pub fn accepts(&self, status: u16) -> bool {
+        match self {
+            StatusExpect::One(s) => *s == status,
+            StatusExpect::AnyOf(list) => list.contains(&status),
+        }
+    }
+}
+
+impl std::fmt::Display for StatusExpect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusExpect::One(s) => write!(f, "{s}"),
+            StatusExpect::AnyOf(list) => {
+                let parts: Vec<String> = list.iter().map(u16::to_string).collect();
+                write!(f, "one of {}", parts.join(", "))
+            }
+        }
+    }
+}
+
+/// The assertions of a step, evaluated in this order: status, headers,
+/// problem, schema, body.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<StatusExpect>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<HeaderCheck>,
+    /// `$ref` into `schemas/`, e.g. `meldewesen/1.0/schemas.json#/$defs/Person`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body: Vec<BodyCheck>,
+    /// The response is an RFC 9457 problem document of this shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<ProblemCheck>,
+}
+
+/// A check on one response header (name matched case-insensitively).
+/// Exactly one of the predicates is set.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderCheck {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<String>,
+    /// Regular expression (Rust `regex` syntax), unanchored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches: Option<String>,
+}
+
+/// A check on the JSON response body at a JSON Pointer (RFC 6901) or a
+/// JSONPath (RFC 9535). Exactly one of `pointer`/`path` and one predicate is set.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BodyCheck {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Equal to this JSON value (templates allowed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<Value>,
+    /// Not equal to this JSON value (templates allowed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_equals: Option<Value>,
+    /// The value is a string matching this regular expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absent: Option<bool>,
+    /// Number of nodes the JSONPath selects, or length of the array/object at the pointer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+}
+
+/// The response is `application/problem+json` with `type`, `title` and
+/// `status` (equal to the HTTP status), and optionally names rules/fields in
+/// its `errors` list (`[{ "pointer": "/plz", "rule": "PLZ_FORMAT" }]`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemCheck {
+    /// Every rule id listed here appears in `errors[*].rule`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+    /// Every JSON Pointer listed here appears in `errors[*].pointer`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pointers: Vec<String>,
+}
+
+/// Where a captured value comes from. Exactly one of the two is set.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Capture {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+}
