@@ -240,6 +240,8 @@ pub enum ClassVerdict {
     Inconclusive,
     /// The target does not claim this class.
     NotClaimed,
+    /// Claimed, but left out of this run by `--class`.
+    NotSelected,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -1,1 +1,24 @@
-//! placeholder
+//! The konform engine: runs the cases of a suite against a target.
+//!
+//! Data flow: a loaded suite and a connected target go in; [`compiled`]
+//! prepares schemas, patterns and paths once; [`run`] schedules cases;
+//! [`case`] carries out each case's steps through [`exchange`] and judges
+//! them with [`checks`]; [`redact`] scrubs the evidence; [`events`] tell
+//! reporters what happened. Judging requirements and classes and writing the
+//! report is `konform-report`'s job.
+
+pub mod case;
+pub mod checks;
+pub mod claims;
+pub mod compiled;
+pub mod events;
+pub mod exchange;
+pub mod redact;
+pub mod run;
+pub mod schemas;
+
+pub use case::{CaseContext, CaseLimits};
+pub use compiled::Compiled;
+pub use events::{EventSink, NoEvents, RunEvent};
+pub use run::{RunOutcome, RunSettings, run_cases};
+pub use tokio_util::sync::CancellationToken;

@@ -1,0 +1,85 @@
+//! `konform run`: load the suites and the target, run, write one report per
+//! suite, print the summary, exit with the worst verdict.
+
+use std::path::Path;
+
+use konform_model::report::OverallVerdict;
+use konform_runner::CancellationToken;
+use konform_suite::LoadedSuite;
+
+use super::CliError;
+use crate::cli::RunArgs;
+use crate::session::{self, SessionOptions, TargetSpec};
+use crate::suites::{load_suites, schemas_for};
+use crate::target_file::load_target_file;
+use crate::terminal::{Progress, Style, summary};
+
+pub async fn run(args: RunArgs) -> Result<i32, CliError> {
+    let suites: Vec<LoadedSuite> = load_suites(&args.suites)?;
+    let target = match &args.target {
+        Some(path) => {
+            let file = load_target_file(path)?;
+            let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+            TargetSpec::File { file, base_dir }
+        }
+        None => TargetSpec::Embedded,
+    };
+    let cancel = CancellationToken::new();
+    {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!("\ninterrupted: finishing, the report is still written (marked incomplete)");
+                cancel.cancel();
+            }
+        });
+    }
+    let options = SessionOptions {
+        jobs: args.jobs,
+        class_filter: args.classes.clone(),
+        cancel: cancel.clone(),
+        faults: vec![],
+    };
+    let style = Style::detect();
+    let mut worst = OverallVerdict::Conformant;
+    for suite in &suites {
+        let schemas = schemas_for(suite);
+        let connected = match &target {
+            TargetSpec::Embedded => session::connect_embedded(suite, &[]).await?,
+            TargetSpec::File { file, base_dir } => session::connect_file(file, base_dir)?,
+        };
+        println!(
+            "     Running {} ({} cases) against {} {} at {}",
+            suite.id(),
+            suite.cases.len(),
+            connected.identity.product,
+            connected.identity.version,
+            connected.conn.base_url()
+        );
+        let progress = Progress::new(suite.id(), args.quiet, style, Box::new(std::io::stdout()));
+        let result =
+            session::run_connected(suite, &schemas, &connected, &options, &progress).await;
+        if let Some(reference) = connected.reference {
+            reference.shutdown().await;
+        }
+        let report = result?;
+        let path = args.out.join(format!("{}.json", suite.id()));
+        konform_report::write_json(&report, &path)
+            .map_err(|e| CliError::Environment(e.to_string()))?;
+        print!("{}", summary(&report, Some(&path.display().to_string()), style));
+        worst = worse(worst, report.verdict);
+        if cancel.is_cancelled() {
+            break;
+        }
+    }
+    Ok(worst.exit_code())
+}
+
+fn worse(a: OverallVerdict, b: OverallVerdict) -> OverallVerdict {
+    use OverallVerdict::*;
+    match (a, b) {
+        (NotConformant, _) | (_, NotConformant) => NotConformant,
+        (Incomplete, _) | (_, Incomplete) => Incomplete,
+        _ => Conformant,
+    }
+}

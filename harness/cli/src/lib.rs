@@ -1,0 +1,47 @@
+//! The `konform` application: command-line parsing ([`cli`]), one module per
+//! subcommand ([`commands`]), the end-to-end [`session`] that runs one suite
+//! against one target, and the [`terminal`] reporter. `main.rs` only wires
+//! these together; the self-test and benchmarks use [`session`] directly.
+
+pub mod cli;
+pub mod commands;
+pub mod session;
+pub mod suites;
+pub mod target_file;
+pub mod terminal;
+
+use clap::Parser;
+
+/// Runs the command line and returns the process exit code.
+pub fn main_with_args(args: Vec<String>) -> i32 {
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return 3;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            cli::Command::Run(args) => commands::run::run(args).await,
+            cli::Command::List(args) => commands::list::run(args),
+            cli::Command::Suite { command } => commands::suite::run(command),
+            cli::Command::Reference { command } => commands::reference::run(command).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! One suite against one target, end to end: start the embedded reference or
+//! connect to the target from its file, find the claimed classes, compile the
+//! suite's schemas, run the cases, judge them and assemble the report. The
+//! `run` command, the self-test and the benchmarks all go through here, so
+//! they exercise exactly what a user runs.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use indexmap::IndexMap;
+use konform_model::report::{Report, TargetInfo};
+use konform_model::target::{Identity, TargetFile, TlsConfig};
+use konform_reference::{AuthMode, RunningReference, ServeOptions};
+use konform_runner::{
+    CancellationToken, CaseContext, CaseLimits, Compiled, EventSink, RunSettings, run_cases,
+};
+use konform_suite::{LoadedSuite, SchemaSet};
+use konform_target::{Credential, TargetConnection};
+
+/// Which implementation a run is against.
+#[derive(Debug, Clone)]
+pub enum TargetSpec {
+    /// The embedded reference implementation of the suite's interface.
+    Embedded,
+    /// A target file, already parsed; `base_dir` resolves relative paths in it.
+    File { file: TargetFile, base_dir: PathBuf },
+}
+
+/// Options of one run.
+#[derive(Debug, Clone, Default)]
+pub struct SessionOptions {
+    pub jobs: Option<usize>,
+    pub class_filter: Vec<String>,
+    pub cancel: CancellationToken,
+    /// Faults to switch on in the embedded reference (for mutation runs).
+    pub faults: Vec<String>,
+}
+
+/// Why a run could not even start.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// Bad input: exit code 2.
+    #[error("{0}")]
+    Input(String),
+    /// The environment failed us: exit code 3.
+    #[error("{0}")]
+    Environment(String),
+}
+
+/// Default number of cases run at the same time.
+pub const DEFAULT_JOBS: usize = 8;
+
+/// Evidence keeps at most this many bytes of each body.
+pub const EVIDENCE_LIMIT: usize = 64 * 1024;
+
+/// A connected target, plus the reference server when it is embedded (kept
+/// alive for as long as the connection is used).
+pub struct Connected {
+    pub conn: Arc<TargetConnection>,
+    pub identity: Identity,
+    pub declared_classes: Option<Vec<String>>,
+    pub fixtures: IndexMap<String, serde_json::Value>,
+    pub jobs: Option<usize>,
+    pub limits: konform_model::target::Limits,
+    pub reference: Option<RunningReference>,
+}
+
+/// Starts the embedded reference of `suite`'s interface and connects to it.
+pub async fn connect_embedded(
+    suite: &LoadedSuite,
+    faults: &[String],
+) -> Result<Connected, SessionError> {
+    let interface = &suite.manifest.interface;
+    let options = ServeOptions {
+        auth: AuthMode::reference_tokens(),
+        faults: faults.to_vec(),
+        ..ServeOptions::default()
+    };
+    let reference = konform_reference::serve(&interface.name, &interface.version, options)
+        .await
+        .map_err(|e| {
+            SessionError::Input(format!(
+                "no embedded reference for {}@{}: {e}",
+                interface.name, interface.version
+            ))
+        })?;
+    let mut profiles = IndexMap::new();
+    profiles.insert(
+        "limited".to_string(),
+        Credential::Bearer(konform_reference::LIMITED_TOKEN.to_string()),
+    );
+    let conn = konform_target::connect_with(
+        &reference.base_url,
+        Credential::Bearer(konform_reference::FULL_TOKEN.to_string()),
+        profiles,
+        &TlsConfig::default(),
+        None,
+        Path::new("."),
+    )
+    .map_err(|e| SessionError::Environment(e.to_string()))?;
+    Ok(Connected {
+        conn: Arc::new(conn),
+        identity: Identity {
+            operator: "konform".into(),
+            vendor: "konform".into(),
+            product: format!("konform reference {}", interface.name),
+            version: format!("{} ({})", interface.version, env!("CARGO_PKG_VERSION")),
+        },
+        declared_classes: None,
+        fixtures: IndexMap::new(),
+        jobs: None,
+        limits: Default::default(),
+        reference: Some(reference),
+    })
+}
+
+/// Connects to the target described by a target file.
+pub fn connect_file(file: &TargetFile, base_dir: &Path) -> Result<Connected, SessionError> {
+    let env = |name: &str| std::env::var(name).ok();
+    let conn = konform_target::connect(file, &env, base_dir)
+        .map_err(|e| SessionError::Input(format!("target: {e}")))?;
+    Ok(Connected {
+        conn: Arc::new(conn),
+        identity: file.identity.clone(),
+        declared_classes: file.classes.clone(),
+        fixtures: file.fixtures.clone(),
+        jobs: file.jobs,
+        limits: file.limits.clone(),
+        reference: None,
+    })
+}
+
+/// Runs `suite` against `target` and returns the assembled report.
+pub async fn run_suite(
+    suite: &LoadedSuite,
+    schemas: &SchemaSet,
+    target: &TargetSpec,
+    options: &SessionOptions,
+    sink: &dyn EventSink,
+) -> Result<Report, SessionError> {
+    let connected = match target {
+        TargetSpec::Embedded => connect_embedded(suite, &options.faults).await?,
+        TargetSpec::File { file, base_dir } => connect_file(file, base_dir)?,
+    };
+    let result = run_connected(suite, schemas, &connected, options, sink).await;
+    if let Some(reference) = connected.reference {
+        reference.shutdown().await;
+    }
+    result
+}
+
+/// Runs `suite` against an already connected target.
+pub async fn run_connected(
+    suite: &LoadedSuite,
+    schemas: &SchemaSet,
+    connected: &Connected,
+    options: &SessionOptions,
+    sink: &dyn EventSink,
+) -> Result<Report, SessionError> {
+    let defaults = &suite.manifest.defaults;
+    let limits = CaseLimits {
+        step_timeout: Duration::from_millis(
+            connected
+                .limits
+                .step_timeout_ms
+                .unwrap_or(defaults.step_timeout_ms),
+        ),
+        case_timeout: Duration::from_millis(
+            connected
+                .limits
+                .case_timeout_ms
+                .unwrap_or(defaults.case_timeout_ms),
+        ),
+        body_limit: connected
+            .limits
+            .body_limit_bytes
+            .unwrap_or(defaults.body_limit_bytes),
+        evidence_limit: EVIDENCE_LIMIT,
+    };
+    let (claimed, claim_source) = match &connected.declared_classes {
+        Some(classes) => (classes.clone(), "target_file".to_string()),
+        None => match konform_runner::claims::from_service_description(
+            &connected.conn,
+            limits.step_timeout,
+        )
+        .await
+        {
+            Ok(classes) => (classes, "service_description".to_string()),
+            // The target cannot say what it claims: run everything, so the
+            // report shows what could not be reached.
+            Err(reason) => (
+                suite.manifest.classes.iter().map(|c| c.id.clone()).collect(),
+                format!("unavailable ({reason}); all classes assumed"),
+            ),
+        },
+    };
+    let compiled = Compiled::new(&suite.cases, schemas.iter())
+        .map_err(|e| SessionError::Input(format!("{}: {e}", suite.id())))?;
+    let mut fixtures = suite.manifest.fixtures.clone();
+    for (k, v) in &connected.fixtures {
+        fixtures.insert(k.clone(), v.clone());
+    }
+    let ctx = Arc::new(CaseContext {
+        conn: connected.conn.clone(),
+        compiled: Arc::new(compiled),
+        fixtures,
+        limits,
+    });
+    let jobs = options.jobs.or(connected.jobs).unwrap_or(DEFAULT_JOBS);
+    let settings = RunSettings {
+        jobs,
+        claimed: claimed.clone(),
+        class_filter: options.class_filter.clone(),
+        cancel: options.cancel.clone(),
+    };
+    let outcome = run_cases(Arc::new(suite.cases.clone()), ctx, &settings, sink).await;
+    let target_info = TargetInfo {
+        identity: connected.identity.clone(),
+        base_url: connected.conn.base_url().to_string(),
+        auth: connected.conn.auth_kind().to_string(),
+        claimed_classes: claimed,
+        claim_source,
+        tls_insecure: connected.conn.tls_insecure(),
+    };
+    Ok(konform_report::assemble(konform_report::ReportInput {
+        manifest: &suite.manifest,
+        digest: &suite.digest,
+        target: target_info,
+        cases: outcome.results,
+        class_filter: options.class_filter.clone(),
+        jobs,
+        started: outcome.started,
+        finished: outcome.finished,
+        complete: outcome.complete,
+        incomplete_reason: outcome.incomplete_reason,
+    }))
+}

@@ -1,0 +1,187 @@
+//! What a person sees in the terminal: one line per finished case while the
+//! run goes on, then each failing case with the requirement it breaks and
+//! what was expected versus received, the counts, the per-class verdicts and
+//! where the report was written.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+
+use konform_model::report::{
+    ClassVerdict, OverallVerdict, Report, RequirementResult, Verdict,
+};
+use konform_runner::{EventSink, RunEvent};
+
+/// ANSI styling, only when writing to a terminal and `NO_COLOR` is unset.
+#[derive(Clone, Copy)]
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    pub fn detect() -> Self {
+        Self {
+            color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+
+    pub fn plain() -> Self {
+        Self { color: false }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn verdict(&self, v: Verdict) -> String {
+        let label = format!("{:>5}", v.as_str().to_ascii_uppercase());
+        match v {
+            Verdict::Pass => self.paint("32", &label),
+            Verdict::Fail => self.paint("1;31", &label),
+            Verdict::Error => self.paint("1;35", &label),
+            Verdict::Skip => self.paint("33", &label),
+        }
+    }
+}
+
+/// Prints one line per finished case.
+pub struct Progress {
+    suite: String,
+    quiet: bool,
+    style: Style,
+    out: Mutex<Box<dyn Write + Send>>,
+}
+
+impl Progress {
+    pub fn new(suite: String, quiet: bool, style: Style, out: Box<dyn Write + Send>) -> Self {
+        Self {
+            suite,
+            quiet,
+            style,
+            out: Mutex::new(out),
+        }
+    }
+}
+
+impl EventSink for Progress {
+    fn on_event(&self, event: &RunEvent<'_>) {
+        let RunEvent::CaseFinished { result, .. } = event else {
+            return;
+        };
+        if self.quiet && matches!(result.verdict, Verdict::Pass | Verdict::Skip) {
+            return;
+        }
+        let Ok(mut out) = self.out.lock() else {
+            return;
+        };
+        let time = if result.verdict == Verdict::Skip {
+            " ".repeat(9)
+        } else {
+            format!("[{:>5}ms]", result.duration_ms)
+        };
+        let _ = writeln!(
+            out,
+            "    {} {time} {}::{}",
+            self.style.verdict(result.verdict),
+            self.suite,
+            result.id
+        );
+    }
+}
+
+fn requirement<'r>(report: &'r Report, id: &str) -> Option<&'r RequirementResult> {
+    report.requirements.iter().find(|r| r.id == id)
+}
+
+/// The end-of-run summary for one report.
+pub fn summary(report: &Report, report_path: Option<&str>, style: Style) -> String {
+    let mut s = String::new();
+    let suite = format!("{}@{}", report.suite.id, report.suite.version);
+    let problems: Vec<_> = report
+        .cases
+        .iter()
+        .filter(|c| matches!(c.verdict, Verdict::Fail | Verdict::Error))
+        .collect();
+    if !problems.is_empty() {
+        s.push_str(&format!("\n{}\n", style.paint("1", "Failures and errors:")));
+    }
+    for case in problems {
+        s.push_str(&format!(
+            "\n  {} {suite}::{} — {}\n",
+            style.verdict(case.verdict),
+            case.id,
+            case.title
+        ));
+        if case.verdict == Verdict::Fail {
+            for id in &case.requirements {
+                if let Some(r) = requirement(report, id) {
+                    s.push_str(&format!(
+                        "        breaks {} ({}): {} [{}]\n",
+                        r.id,
+                        r.level.as_str(),
+                        r.text,
+                        r.source
+                    ));
+                }
+            }
+        }
+        if let Some(reason) = &case.reason {
+            s.push_str(&format!("        {reason}\n"));
+        }
+        if let Some(step) = case.steps.last() {
+            let status = step
+                .response
+                .as_ref()
+                .map(|r| r.status.to_string())
+                .unwrap_or_else(|| "no response".into());
+            s.push_str(&format!(
+                "        exchange: {} {} → {status}\n",
+                step.request.method, step.request.url
+            ));
+        }
+    }
+    let sum = &report.summary;
+    s.push_str(&format!(
+        "\n{suite}: {} cases: {} passed, {} failed, {} errors, {} skipped [{:.2}s]\n",
+        sum.cases,
+        sum.pass,
+        sum.fail,
+        sum.error,
+        sum.skip,
+        report.run.duration_ms as f64 / 1000.0
+    ));
+    for class in &report.classes {
+        let verdict = match class.verdict {
+            ClassVerdict::Conformant => style.paint("32", "conformant"),
+            ClassVerdict::NotConformant => style.paint(
+                "1;31",
+                &format!("NOT conformant (failed: {})", class.failed.join(", ")),
+            ),
+            ClassVerdict::Inconclusive => style.paint(
+                "35",
+                &format!("inconclusive (unverified: {})", class.unverified.join(", ")),
+            ),
+            ClassVerdict::NotClaimed => "not claimed".to_string(),
+            ClassVerdict::NotSelected => "not selected".to_string(),
+        };
+        let warnings = if class.warnings.is_empty() {
+            String::new()
+        } else {
+            format!("; SHOULD warnings: {}", class.warnings.join(", "))
+        };
+        s.push_str(&format!("  class {:<16} {verdict}{warnings}\n", class.id));
+    }
+    let overall = match report.verdict {
+        OverallVerdict::Conformant => style.paint("1;32", "CONFORMANT"),
+        OverallVerdict::NotConformant => style.paint("1;31", "NOT CONFORMANT"),
+        OverallVerdict::Incomplete => style.paint("1;35", "INCOMPLETE"),
+    };
+    s.push_str(&format!("  verdict: {overall}\n"));
+    if let Some(path) = report_path {
+        s.push_str(&format!("  report:  {path}\n"));
+    }
+    s
+}

@@ -1,0 +1,136 @@
+//! One HTTP exchange with the target: send a rendered request, read the
+//! response under a time limit and a body-size limit, and classify every way
+//! this can go wrong as an [`ExchangeError`] (which becomes an `error` verdict,
+//! never a `fail`). Redirects are data (the client never follows them) and
+//! nothing is retried.
+
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+use http::{HeaderMap, Method};
+use url::Url;
+
+/// A request ready to go on the wire.
+#[derive(Debug, Clone)]
+pub struct OutgoingRequest {
+    pub method: Method,
+    pub url: Url,
+    pub headers: HeaderMap,
+    pub body: Option<Bytes>,
+}
+
+/// What came back.
+#[derive(Debug, Clone)]
+pub struct ReceivedResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// Why an exchange could not be carried out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExchangeError {
+    #[error("connection failed: {0}")]
+    Connect(String),
+    #[error("no complete response within {0} ms")]
+    Timeout(u64),
+    #[error("response body exceeds the limit of {limit} bytes")]
+    BodyTooLarge { limit: u64 },
+    #[error("response body incomplete after {received} bytes: {reason}")]
+    BodyIncomplete { received: u64, reason: String },
+    #[error("request failed: {0}")]
+    Other(String),
+}
+
+/// Limits for one exchange.
+#[derive(Debug, Clone, Copy)]
+pub struct ExchangeLimits {
+    pub timeout: Duration,
+    pub body_limit: u64,
+}
+
+/// Sends `request` and reads the whole response, within `limits`.
+pub async fn perform(
+    client: &reqwest::Client,
+    request: &OutgoingRequest,
+    limits: ExchangeLimits,
+) -> (Result<ReceivedResponse, ExchangeError>, Duration) {
+    let started = Instant::now();
+    let result = tokio::time::timeout(limits.timeout, send_and_read(client, request, limits))
+        .await
+        .unwrap_or_else(|_| Err(ExchangeError::Timeout(limits.timeout.as_millis() as u64)));
+    (result, started.elapsed())
+}
+
+async fn send_and_read(
+    client: &reqwest::Client,
+    request: &OutgoingRequest,
+    limits: ExchangeLimits,
+) -> Result<ReceivedResponse, ExchangeError> {
+    let mut builder = client
+        .request(request.method.clone(), request.url.clone())
+        .headers(request.headers.clone());
+    if let Some(body) = &request.body {
+        builder = builder.body(body.clone());
+    }
+    let mut response = builder.send().await.map_err(classify)?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    if let Some(len) = response.content_length()
+        && len > limits.body_limit
+    {
+        return Err(ExchangeError::BodyTooLarge {
+            limit: limits.body_limit,
+        });
+    }
+    let mut body = BytesMut::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() as u64 + chunk.len() as u64 > limits.body_limit {
+                    return Err(ExchangeError::BodyTooLarge {
+                        limit: limits.body_limit,
+                    });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                return Err(ExchangeError::BodyIncomplete {
+                    received: body.len() as u64,
+                    reason: error_chain(&e),
+                });
+            }
+        }
+    }
+    Ok(ReceivedResponse {
+        status,
+        headers,
+        body: body.freeze(),
+    })
+}
+
+fn classify(e: reqwest::Error) -> ExchangeError {
+    if e.is_timeout() {
+        ExchangeError::Timeout(0)
+    } else if e.is_connect() {
+        ExchangeError::Connect(error_chain(&e))
+    } else {
+        ExchangeError::Other(error_chain(&e))
+    }
+}
+
+/// The error and its sources, joined: reqwest's top-level message alone
+/// ("error sending request") hides the useful part.
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}

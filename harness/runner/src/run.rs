@@ -1,0 +1,151 @@
+//! Schedules the cases of a suite: decides which run and which are skipped
+//! (class not claimed or not selected), runs the rest concurrently (`jobs`
+//! at a time, each as its own task so a panic stays inside its case), redacts
+//! each result and emits events in the order cases finish. Cancellation
+//! (Ctrl-C) ends the run early; what finished is kept, the rest is recorded as
+//! not run, and the outcome is marked incomplete.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use konform_model::report::{CaseResult, Verdict};
+use konform_model::suite::Case;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::case::{CaseContext, run_case};
+use crate::events::{EventSink, RunEvent};
+use crate::redact::Redactor;
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    pub jobs: usize,
+    /// Classes the target claims.
+    pub claimed: Vec<String>,
+    /// Classes selected on the command line; empty means all claimed.
+    pub class_filter: Vec<String>,
+    pub cancel: CancellationToken,
+}
+
+/// What a run produced, before judging.
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    /// One result per case, in suite order.
+    pub results: Vec<CaseResult>,
+    pub complete: bool,
+    pub incomplete_reason: Option<String>,
+    pub started: SystemTime,
+    pub finished: SystemTime,
+}
+
+fn skipped(case: &Case, reason: String) -> CaseResult {
+    CaseResult {
+        id: case.id.clone(),
+        title: case.title.clone(),
+        class: case.class.clone(),
+        requirements: case.verifies.clone(),
+        verdict: Verdict::Skip,
+        reason: Some(reason),
+        duration_ms: 0,
+        steps: vec![],
+    }
+}
+
+/// Why a case is not run, or `None` when it runs.
+fn skip_reason(case: &Case, settings: &RunSettings) -> Option<String> {
+    if !settings.claimed.iter().any(|c| *c == case.class) {
+        return Some(format!("class `{}` not claimed by the target", case.class));
+    }
+    if !settings.class_filter.is_empty() && !settings.class_filter.iter().any(|c| *c == case.class)
+    {
+        return Some(format!("class `{}` not selected", case.class));
+    }
+    None
+}
+
+/// Runs `cases` against the target in `ctx`.
+pub async fn run_cases(
+    cases: Arc<Vec<Case>>,
+    ctx: Arc<CaseContext>,
+    settings: &RunSettings,
+    sink: &dyn EventSink,
+) -> RunOutcome {
+    let started = SystemTime::now();
+    sink.on_event(&RunEvent::Started {
+        total: cases.len(),
+    });
+    let mut results: Vec<Option<CaseResult>> = vec![None; cases.len()];
+    let mut finished = 0usize;
+    let mut emit = |index: usize, result: CaseResult, results: &mut Vec<Option<CaseResult>>| {
+        finished += 1;
+        sink.on_event(&RunEvent::CaseFinished {
+            result: &result,
+            finished,
+            total: cases.len(),
+        });
+        results[index] = Some(result);
+    };
+    let semaphore = Arc::new(Semaphore::new(settings.jobs.max(1)));
+    let mut tasks = JoinSet::new();
+    let mut task_case = std::collections::HashMap::new();
+    for (index, case) in cases.iter().enumerate() {
+        if let Some(reason) = skip_reason(case, settings) {
+            emit(index, skipped(case, reason), &mut results);
+            continue;
+        }
+        let (cases, ctx, semaphore) = (cases.clone(), ctx.clone(), semaphore.clone());
+        let handle = tasks.spawn(async move {
+            let _permit = semaphore.acquire_owned().await;
+            let result = run_case(&cases[index], &ctx).await;
+            let redactor = Redactor::new(ctx.conn.secret_values());
+            let mut result = result;
+            redactor.case(&mut result);
+            (index, result)
+        });
+        task_case.insert(handle.id(), index);
+    }
+    let mut interrupted = false;
+    loop {
+        tokio::select! {
+            biased;
+            () = settings.cancel.cancelled(), if !interrupted => {
+                interrupted = true;
+                tasks.abort_all();
+            }
+            joined = tasks.join_next_with_id() => {
+                let Some(joined) = joined else { break };
+                match joined {
+                    Ok((_, (index, result))) => emit(index, result, &mut results),
+                    Err(e) => {
+                        let Some(&index) = task_case.get(&e.id()) else { continue };
+                        let case = &cases[index];
+                        let mut result = skipped(case, String::new());
+                        if e.is_cancelled() {
+                            result.reason = Some("not finished: run interrupted".into());
+                        } else {
+                            result.verdict = Verdict::Error;
+                            result.reason = Some("internal error: the case panicked".into());
+                        }
+                        emit(index, result, &mut results);
+                    }
+                }
+            }
+        }
+    }
+    let results: Vec<CaseResult> = results
+        .into_iter()
+        .zip(cases.iter())
+        .map(|(r, case)| r.unwrap_or_else(|| skipped(case, "not run".into())))
+        .collect();
+    let outcome = RunOutcome {
+        results,
+        complete: !interrupted,
+        incomplete_reason: interrupted.then(|| "interrupted".to_string()),
+        started,
+        finished: SystemTime::now(),
+    };
+    sink.on_event(&RunEvent::Finished { outcome: &outcome });
+    outcome
+}

@@ -1,0 +1,119 @@
+//! Compiles every JSON Schema a suite refers to, once per run, from an offline
+//! registry of all files under `schemas/`. No `$ref` is ever fetched over the
+//! network: a reference that is not in the registry is a compile error.
+
+use std::collections::HashMap;
+
+use jsonschema::{Registry, Validator};
+use serde_json::{Value, json};
+
+/// Base URI under which each file of the schema set is registered; relative
+/// `$ref`s between files resolve against it.
+pub const SCHEMA_BASE: &str = "https://konform.invalid/schemas/";
+
+/// Validators by the `expect.schema` reference they were compiled for.
+#[derive(Default)]
+pub struct CompiledSchemas {
+    validators: HashMap<String, Validator>,
+}
+
+/// A schema reference that could not be compiled.
+#[derive(Debug, thiserror::Error)]
+#[error("schema `{reference}` cannot be compiled: {message}")]
+pub struct SchemaError {
+    pub reference: String,
+    pub message: String,
+}
+
+/// One schema violation, located by JSON Pointer into the instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub instance_path: String,
+    pub message: String,
+}
+
+impl CompiledSchemas {
+    /// Compiles the given references (`file.json#/pointer`) against the files
+    /// `(relative path, document)`.
+    pub fn compile<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a Value)>,
+        references: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, SchemaError> {
+        let pairs: Vec<(String, &Value)> = files
+            .into_iter()
+            .map(|(path, doc)| (format!("{SCHEMA_BASE}{path}"), doc))
+            .collect();
+        let registry = Registry::new()
+            .extend(pairs.iter().map(|(uri, doc)| (uri.as_str(), *doc)))
+            .and_then(|b| b.prepare())
+            .map_err(|e| SchemaError {
+                reference: "<registry>".into(),
+                message: e.to_string(),
+            })?;
+        let mut validators = HashMap::new();
+        for reference in references {
+            if validators.contains_key(reference) {
+                continue;
+            }
+            let root = json!({ "$ref": format!("{SCHEMA_BASE}{reference}") });
+            let validator = jsonschema::options()
+                .with_registry(&registry)
+                .build(&root)
+                .map_err(|e| SchemaError {
+                    reference: reference.to_string(),
+                    message: e.to_string(),
+                })?;
+            validators.insert(reference.to_string(), validator);
+        }
+        Ok(Self { validators })
+    }
+
+    /// Validates `instance` against a compiled reference. `None` when the
+    /// reference was not compiled (a harness bug, reported as an error).
+    pub fn validate(&self, reference: &str, instance: &Value) -> Option<Vec<Violation>> {
+        let validator = self.validators.get(reference)?;
+        Some(
+            validator
+                .iter_errors(instance)
+                .map(|e| Violation {
+                    instance_path: e.instance_path().to_string(),
+                    message: e.to_string(),
+                })
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_refs_resolve_offline() {
+        let common = json!({"$defs": {"Plz": {"type": "string", "pattern": "^[0-9]{5}$"}}});
+        let main = json!({"$defs": {"Adresse": {
+            "type": "object",
+            "properties": {"plz": {"$ref": "../common/defs.json#/$defs/Plz"}},
+            "required": ["plz"]
+        }}});
+        let schemas = CompiledSchemas::compile(
+            [("common/defs.json", &common), ("mw/schemas.json", &main)],
+            ["mw/schemas.json#/$defs/Adresse"],
+        )
+        .unwrap();
+        let ok = schemas.validate("mw/schemas.json#/$defs/Adresse", &json!({"plz": "01067"}));
+        assert_eq!(ok, Some(vec![]));
+        let bad = schemas
+            .validate("mw/schemas.json#/$defs/Adresse", &json!({"plz": "1067"}))
+            .unwrap();
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].instance_path, "/plz");
+    }
+
+    #[test]
+    fn unknown_reference_is_an_error_not_a_fetch() {
+        let doc = json!({"$ref": "https://example.org/remote.json"});
+        let err = CompiledSchemas::compile([("x.json", &doc)], ["x.json"]);
+        assert!(err.is_err());
+    }
+}
