@@ -1,16 +1,19 @@
-//! TEMPORARY integration shim, replaced by the real crate at merge.
-use konform_model::suite::AuthChoice;
-#[derive(Debug, thiserror::Error)]
-pub enum TargetError { #[error("x")] X }
-#[derive(Debug, thiserror::Error)]
-pub enum AuthError { #[error("unknown profile {0}")] UnknownProfile(String), #[error("token endpoint")] TokenEndpoint { message: String } }
-pub struct TargetConnection { client: reqwest::Client, base: url::Url }
-impl TargetConnection {
-    pub fn client(&self) -> &reqwest::Client { &self.client }
-    pub fn base_url(&self) -> &url::Url { &self.base }
-    pub fn url_for(&self, _path: &str) -> Result<url::Url, TargetError> { Ok(self.base.clone()) }
-    pub async fn authorization(&self, _c: &AuthChoice) -> Result<Option<String>, AuthError> { Ok(None) }
-    pub fn secret_values(&self) -> Vec<String> { vec![] }
-    pub fn auth_kind(&self) -> &'static str { "none" }
-    pub fn tls_insecure(&self) -> bool { false }
-}
+//! Connecting to a target: resolving the credentials a target file names
+//! (bearer tokens, OAuth 2.0 client credentials) from the environment,
+//! building the HTTP client (system roots plus an extra CA, mTLS, explicit
+//! proxy only, no redirects, no retries, no decompression) and producing the
+//! `Authorization` header for each request. Secrets stay in memory and are
+//! handed to redaction via [`TargetConnection::secret_values`].
+
+mod client;
+mod connection;
+mod credential;
+mod error;
+mod oauth2;
+mod redact;
+mod tls;
+
+pub use client::USER_AGENT;
+pub use connection::{TargetConnection, connect, connect_with};
+pub use credential::{Credential, OAuth2ClientCredentials};
+pub use error::{AuthError, TargetError};
