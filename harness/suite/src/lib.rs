@@ -1,5 +1,30 @@
 //! Loading, linting and digesting konform suites.
 //!
+//! Data flow: [`files::SuiteFiles`] (a folder or a bundled suite, in memory)
+//! → [`yaml`] (YAML → JSON with positions) → JSON Schema validation against
+//! `schemas/konform/*.schema.json` → serde model types → [`lint`] (semantic
+//! checks) → [`LoadedSuite`] with its [`digest`]. Every mistake becomes a
+//! [`diagnostics::Diagnostic`] with a stable code and `file:line:col`.
+//!
 //! - [`template`]: the `{{ ns.name }}` template language shared with the runner.
+//! - [`files`], [`bundled`]: where suites come from and how specs resolve.
+//! - [`schemas`]: the `schemas/` folder (`$ref` targets, konform's own schemas).
+//! - [`yaml`]: YAML parsing and [`yaml::parse_document`] (also used for target files).
+//! - [`diagnostics`], [`lint`], [`digest`], [`load`].
 
+pub mod bundled;
+pub mod diagnostics;
+pub mod digest;
+pub mod files;
+pub mod lint;
+pub mod load;
+pub mod schemas;
 pub mod template;
+pub mod validate;
+pub mod yaml;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use files::SuiteFiles;
+pub use load::{LoadedSuite, load, load_path, load_spec};
+pub use schemas::SchemaSet;
+pub use yaml::{SpanIndex, parse_document};

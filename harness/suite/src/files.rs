@@ -1,0 +1,198 @@
+//! The files of one suite held in memory: relative path (with `/`
+//! separators) → bytes, plus where they came from. Loading, linting and the
+//! digest all work on this, so a suite from disk and a bundled suite behave
+//! the same.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::Dir;
+
+/// Why a suite's files could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FilesError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is a symbolic link; suite folders must hold regular files only")]
+    Symlink { path: PathBuf },
+    #[error("{path} has a name that is not valid UTF-8")]
+    NonUtf8Name { path: PathBuf },
+    #[error("{path} is not a folder")]
+    NotADir { path: PathBuf },
+    #[error("no bundled suite {name}@{version}")]
+    NotBundled { name: String, version: String },
+}
+
+/// The folder identity a suite was found under (`suites/<name>/<version>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderId {
+    pub name: String,
+    pub version: String,
+}
+
+/// All files of one suite.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SuiteFiles {
+    files: BTreeMap<String, Vec<u8>>,
+    /// Where the files came from: a path, or `bundled:<name>@<version>`.
+    pub origin: String,
+    /// `suites/<name>/<version>` folder names when known; the linter checks
+    /// that the manifest agrees with them.
+    pub folder: Option<FolderId>,
+}
+
+impl SuiteFiles {
+    pub fn new(origin: impl Into<String>) -> Self {
+        Self {
+            files: BTreeMap::new(),
+            origin: origin.into(),
+            folder: None,
+        }
+    }
+
+    /// Adds or replaces a file; `\` in the path is turned into `/`.
+    pub fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        let path: String = path.into();
+        self.files.insert(path.replace('\\', "/"), bytes.into());
+    }
+
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// Files in byte order of their paths.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Reads every regular file under `dir`, recursively. Symbolic links are
+    /// an error (a suite must be self-contained and digest the same everywhere).
+    pub fn from_dir(dir: &Path) -> Result<Self, FilesError> {
+        let meta = std::fs::symlink_metadata(dir).map_err(|source| FilesError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        if !meta.is_dir() {
+            return Err(FilesError::NotADir {
+                path: dir.to_path_buf(),
+            });
+        }
+        let mut files = Self::new(dir.display().to_string());
+        files.folder = folder_id(dir);
+        read_dir_into(dir, "", &mut files)?;
+        Ok(files)
+    }
+
+    /// The bundled suite `name@version` from `konform_bundle::SUITES`.
+    pub fn from_bundled(name: &str, version: &str) -> Result<Self, FilesError> {
+        Self::from_include_dir(&konform_bundle::SUITES, name, version)
+    }
+
+    /// Like [`SuiteFiles::from_bundled`] for any embedded `suites/` folder.
+    pub fn from_include_dir(root: &Dir<'_>, name: &str, version: &str) -> Result<Self, FilesError> {
+        let prefix = format!("{name}/{version}");
+        let dir = root
+            .get_dir(&prefix)
+            .ok_or_else(|| FilesError::NotBundled {
+                name: name.into(),
+                version: version.into(),
+            })?;
+        let mut files = Self::new(format!("bundled:{name}@{version}"));
+        files.folder = Some(FolderId {
+            name: name.into(),
+            version: version.into(),
+        });
+        collect_include_dir(dir, dir.path(), &mut files)?;
+        Ok(files)
+    }
+}
+
+/// `Some` when `dir` is `.../suites/<name>/<version>`.
+fn folder_id(dir: &Path) -> Option<FolderId> {
+    let version = dir.file_name()?.to_str()?;
+    let name_dir = dir.parent()?;
+    let name = name_dir.file_name()?.to_str()?;
+    let suites = name_dir.parent()?.file_name()?.to_str()?;
+    (suites == "suites").then(|| FolderId {
+        name: name.into(),
+        version: version.into(),
+    })
+}
+
+fn read_dir_into(dir: &Path, rel: &str, files: &mut SuiteFiles) -> Result<(), FilesError> {
+    let io = |source| FilesError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .collect::<Result<_, _>>()
+        .map_err(io)?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry
+            .file_name()
+            .into_string()
+            .map_err(|_| FilesError::NonUtf8Name { path: path.clone() })?;
+        let child = if rel.is_empty() {
+            name
+        } else {
+            format!("{rel}/{name}")
+        };
+        let kind = entry.file_type().map_err(|source| FilesError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if kind.is_symlink() {
+            return Err(FilesError::Symlink { path });
+        } else if kind.is_dir() {
+            read_dir_into(&path, &child, files)?;
+        } else if kind.is_file() {
+            let bytes = std::fs::read(&path).map_err(|source| FilesError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            files.insert(child, bytes);
+        }
+    }
+    Ok(())
+}
+
+fn collect_include_dir(
+    dir: &Dir<'_>,
+    base: &Path,
+    files: &mut SuiteFiles,
+) -> Result<(), FilesError> {
+    for file in dir.files() {
+        let rel = file.path().strip_prefix(base).unwrap_or(file.path());
+        let rel = rel.to_str().ok_or_else(|| FilesError::NonUtf8Name {
+            path: file.path().to_path_buf(),
+        })?;
+        files.insert(rel, file.contents());
+    }
+    for sub in dir.dirs() {
+        collect_include_dir(sub, base, files)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,559 @@
+//! Semantic checks that a JSON Schema cannot express: ids that must be
+//! unique or must exist, requirement coverage, template variables, regular
+//! expressions, JSONPath and JSON Pointer syntax, schema references, and the
+//! suite's identity against its folder. Every file is checked in one pass;
+//! nothing stops at the first mistake.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use konform_model::suite::{Case, CaseFile, Level, Step, SuiteManifest};
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos, Source, codes};
+use crate::files::FolderId;
+use crate::schemas::{RefStatus, SchemaSet};
+use crate::template::{self, Namespace};
+use crate::yaml::{SpanIndex, escape_token};
+
+/// A file that parsed and validated, with what is needed to point into it.
+#[derive(Debug, Clone)]
+pub struct Parsed<T> {
+    pub source: Arc<Source>,
+    pub index: SpanIndex,
+    pub value: T,
+}
+
+impl<T> Parsed<T> {
+    fn pos(&self, ptr: &str) -> Pos {
+        self.index.nearest(ptr)
+    }
+
+    fn key_pos(&self, ptr: &str) -> Pos {
+        self.index
+            .key_or_value(ptr)
+            .unwrap_or_else(|| self.pos(ptr))
+    }
+
+    fn at(&self, d: Diagnostic, ptr: &str) -> Diagnostic {
+        d.at(&self.source, self.pos(ptr))
+    }
+
+    fn loc(&self, ptr: &str) -> String {
+        let p = self.pos(ptr);
+        format!("{}:{}:{}", self.source.name, p.line, p.column)
+    }
+}
+
+/// What the linter looks at.
+pub struct LintInput<'a> {
+    pub manifest: Option<&'a Parsed<SuiteManifest>>,
+    pub case_files: &'a [Parsed<CaseFile>],
+    /// False when some case file failed to load: coverage checks are then
+    /// skipped, since they would only repeat that failure.
+    pub all_case_files_loaded: bool,
+    /// Number of case files the suite lists (loaded or not).
+    pub case_file_count: usize,
+    pub schemas: &'a SchemaSet,
+    pub folder: Option<&'a FolderId>,
+}
+
+/// Runs every semantic check.
+pub fn lint(input: &LintInput<'_>) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    if let Some(m) = input.manifest {
+        lint_manifest(m, input, &mut out);
+    }
+    let mut case_ids: HashMap<&str, String> = HashMap::new();
+    for file in input.case_files {
+        for (i, case) in file.value.cases.iter().enumerate() {
+            let ptr = format!("/cases/{i}");
+            let id_ptr = format!("{ptr}/id");
+            if let Some(first) = case_ids.get(case.id.as_str()) {
+                out.push(
+                    file.at(
+                        Diagnostic::error(
+                            codes::DUPLICATE_CASE,
+                            format!("duplicate case id `{}`", case.id),
+                        )
+                        .with_label("duplicate")
+                        .with_help(format!("first defined at {first}")),
+                        &id_ptr,
+                    ),
+                );
+            } else {
+                case_ids.insert(&case.id, file.loc(&id_ptr));
+            }
+            lint_case(
+                file,
+                case,
+                &ptr,
+                input.manifest.map(|m| &m.value),
+                input.schemas,
+                &mut out,
+            );
+        }
+    }
+    if let (Some(m), true) = (input.manifest, input.all_case_files_loaded) {
+        lint_coverage(m, input.case_files, &mut out);
+    }
+    out
+}
+
+fn lint_manifest(m: &Parsed<SuiteManifest>, input: &LintInput<'_>, out: &mut Diagnostics) {
+    let man = &m.value;
+    if let Some(folder) = input.folder {
+        if man.suite != folder.name {
+            out.push(
+                m.at(
+                    Diagnostic::error(
+                        codes::FOLDER_MISMATCH,
+                        format!(
+                            "suite name `{}` differs from its folder name `{}`",
+                            man.suite, folder.name
+                        ),
+                    )
+                    .with_label("differs from folder")
+                    .with_help("a suite lives in suites/<name>/<version>/; rename one of them"),
+                    "/suite",
+                ),
+            );
+        }
+        if man.version.to_string() != folder.version {
+            out.push(
+                m.at(
+                    Diagnostic::error(
+                        codes::FOLDER_MISMATCH,
+                        format!(
+                            "suite version `{}` differs from its folder name `{}`",
+                            man.version, folder.version
+                        ),
+                    )
+                    .with_label("differs from folder")
+                    .with_help("a suite lives in suites/<name>/<version>/; rename one of them"),
+                    "/version",
+                ),
+            );
+        }
+    }
+    if let Some(openapi) = &man.interface.openapi {
+        if !input.schemas.contains(openapi) {
+            out.push(
+                m.at(
+                    Diagnostic::error(
+                        codes::MISSING_OPENAPI,
+                        format!("interface OpenAPI document `{openapi}` is not in schemas/"),
+                    )
+                    .with_label("file not found"),
+                    "/interface/openapi",
+                ),
+            );
+        }
+    }
+    if input.case_file_count == 0 {
+        let ptr = if man.cases.is_some() { "/cases" } else { "" };
+        let d = Diagnostic::error(codes::NO_CASES, "the suite has no case files")
+            .with_help("add *.yaml files under cases/ or list them in `cases:`");
+        out.push(d.at(&m.source, m.key_pos(ptr)));
+    }
+
+    let mut req_ids: HashMap<&str, String> = HashMap::new();
+    for (i, r) in man.requirements.iter().enumerate() {
+        let ptr = format!("/requirements/{i}/id");
+        if let Some(first) = req_ids.get(r.id.as_str()) {
+            out.push(
+                m.at(
+                    Diagnostic::error(
+                        codes::DUPLICATE_REQUIREMENT,
+                        format!("duplicate requirement id `{}`", r.id),
+                    )
+                    .with_label("duplicate")
+                    .with_help(format!("first defined at {first}")),
+                    &ptr,
+                ),
+            );
+        } else {
+            req_ids.insert(&r.id, m.loc(&ptr));
+        }
+    }
+    let mut class_ids: HashMap<&str, String> = HashMap::new();
+    let mut classified: HashSet<&str> = HashSet::new();
+    for (i, c) in man.classes.iter().enumerate() {
+        let ptr = format!("/classes/{i}/id");
+        if let Some(first) = class_ids.get(c.id.as_str()) {
+            out.push(
+                m.at(
+                    Diagnostic::error(
+                        codes::DUPLICATE_CLASS,
+                        format!("duplicate class id `{}`", c.id),
+                    )
+                    .with_label("duplicate")
+                    .with_help(format!("first defined at {first}")),
+                    &ptr,
+                ),
+            );
+        } else {
+            class_ids.insert(&c.id, m.loc(&ptr));
+        }
+        for (j, rid) in c.requirements.iter().enumerate() {
+            classified.insert(rid);
+            if !req_ids.contains_key(rid.as_str()) {
+                out.push(m.at(
+                    unknown_requirement(rid),
+                    &format!("/classes/{i}/requirements/{j}"),
+                ));
+            }
+        }
+    }
+    for (i, r) in man.requirements.iter().enumerate() {
+        if !classified.contains(r.id.as_str()) {
+            out.push(
+                m.at(
+                    Diagnostic::warning(
+                        codes::UNCLASSIFIED_REQUIREMENT,
+                        format!("requirement `{}` is in no conformance class", r.id),
+                    )
+                    .with_label("in no class")
+                    .with_help("no implementation can claim it; add it to a class"),
+                    &format!("/requirements/{i}/id"),
+                ),
+            );
+        }
+    }
+}
+
+fn unknown_requirement(id: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::UNKNOWN_REQUIREMENT,
+        format!("unknown requirement id `{id}`"),
+    )
+    .with_label("not in the requirement catalogue of suite.yaml")
+}
+
+fn lint_coverage(m: &Parsed<SuiteManifest>, files: &[Parsed<CaseFile>], out: &mut Diagnostics) {
+    let verified: HashSet<&str> = files
+        .iter()
+        .flat_map(|f| f.value.cases.iter())
+        .flat_map(|c| c.verifies.iter().map(String::as_str))
+        .collect();
+    for (i, r) in m.value.requirements.iter().enumerate() {
+        if verified.contains(r.id.as_str()) {
+            continue;
+        }
+        let msg = format!(
+            "{} requirement `{}` is verified by no case",
+            r.level.as_str(),
+            r.id
+        );
+        let d = if r.level == Level::Must {
+            Diagnostic::error(codes::UNCOVERED_REQUIREMENT, msg)
+        } else {
+            Diagnostic::warning(codes::UNCOVERED_REQUIREMENT, msg)
+        };
+        out.push(m.at(
+            d.with_label("no case lists it in `verifies`"),
+            &format!("/requirements/{i}/id"),
+        ));
+    }
+}
+
+/// Names visible to the templates of one step.
+struct Scope<'a> {
+    /// `None` when the manifest did not load: fixture names are not checked.
+    fixtures: Option<HashSet<&'a str>>,
+    captures: HashSet<&'a str>,
+}
+
+fn lint_case(
+    file: &Parsed<CaseFile>,
+    case: &Case,
+    ptr: &str,
+    manifest: Option<&SuiteManifest>,
+    schemas: &SchemaSet,
+    out: &mut Diagnostics,
+) {
+    if let Some(man) = manifest {
+        if !man.classes.iter().any(|c| c.id == case.class) {
+            let known: Vec<&str> = man.classes.iter().map(|c| c.id.as_str()).collect();
+            out.push(
+                file.at(
+                    Diagnostic::error(
+                        codes::UNKNOWN_CLASS,
+                        format!("unknown conformance class `{}`", case.class),
+                    )
+                    .with_label("not a class of suite.yaml")
+                    .with_help(format!("known classes: {}", known.join(", "))),
+                    &format!("{ptr}/class"),
+                ),
+            );
+        }
+        for (j, rid) in case.verifies.iter().enumerate() {
+            if !man.requirements.iter().any(|r| &r.id == rid) {
+                out.push(file.at(unknown_requirement(rid), &format!("{ptr}/verifies/{j}")));
+            }
+        }
+    }
+    let mut scope = Scope {
+        fixtures: manifest.map(|m| {
+            m.fixtures
+                .keys()
+                .chain(case.fixtures.keys())
+                .map(String::as_str)
+                .collect()
+        }),
+        captures: HashSet::new(),
+    };
+    for (j, step) in case.steps.iter().enumerate() {
+        let sp = format!("{ptr}/steps/{j}");
+        lint_step(file, step, &sp, &scope, schemas, out);
+        for (name, cap) in &step.capture {
+            if let Some(p) = &cap.pointer {
+                let cptr = format!("{sp}/capture/{}/pointer", escape_token(name));
+                lint_pointer(file, &cptr, p, out);
+            }
+            scope.captures.insert(name);
+        }
+    }
+}
+
+fn lint_step(
+    file: &Parsed<CaseFile>,
+    step: &Step,
+    sp: &str,
+    scope: &Scope<'_>,
+    schemas: &SchemaSet,
+    out: &mut Diagnostics,
+) {
+    let req = &step.request;
+    let rp = format!("{sp}/request");
+    lint_template(file, &format!("{rp}/path"), &req.path, scope, out);
+    for (k, v) in &req.query {
+        lint_value(
+            file,
+            &format!("{rp}/query/{}", escape_token(k)),
+            v,
+            scope,
+            out,
+        );
+    }
+    for (k, v) in &req.headers {
+        lint_template(
+            file,
+            &format!("{rp}/headers/{}", escape_token(k)),
+            v,
+            scope,
+            out,
+        );
+    }
+    if let Some(json) = &req.json {
+        lint_value(file, &format!("{rp}/json"), json, scope, out);
+    }
+    if let Some(body) = &req.body {
+        lint_template(file, &format!("{rp}/body"), body, scope, out);
+    }
+
+    let ep = format!("{sp}/expect");
+    let expect = &step.expect;
+    for (i, h) in expect.headers.iter().enumerate() {
+        let hp = format!("{ep}/headers/{i}");
+        if let Some(eq) = &h.equals {
+            lint_template(file, &format!("{hp}/equals"), eq, scope, out);
+        }
+        if let Some(re) = &h.matches {
+            lint_regex(file, &format!("{hp}/matches"), re, out);
+        }
+    }
+    if let Some(reference) = &expect.schema {
+        let msg = match schemas.check_ref(reference) {
+            RefStatus::Found(_) => None,
+            RefStatus::MissingFile => {
+                let file_part = reference.split('#').next().unwrap_or(reference);
+                Some((
+                    format!("schema file `{file_part}` is not in schemas/"),
+                    "file not found",
+                ))
+            }
+            RefStatus::MissingFragment => Some((
+                format!("schema reference `{reference}` points at nothing in its file"),
+                "fragment not found",
+            )),
+        };
+        if let Some((msg, label)) = msg {
+            out.push(file.at(
+                Diagnostic::error(codes::UNRESOLVED_SCHEMA_REF, msg).with_label(label),
+                &format!("{ep}/schema"),
+            ));
+        }
+    }
+    for (i, b) in expect.body.iter().enumerate() {
+        let bp = format!("{ep}/body/{i}");
+        if let Some(p) = &b.pointer {
+            lint_pointer(file, &format!("{bp}/pointer"), p, out);
+        }
+        if let Some(path) = &b.path {
+            if let Err(e) = serde_json_path::JsonPath::parse(path) {
+                out.push(
+                    file.at(
+                        Diagnostic::error(
+                            codes::INVALID_JSONPATH,
+                            format!("invalid JSONPath: {e}"),
+                        )
+                        .with_label("not RFC 9535 JSONPath"),
+                        &format!("{bp}/path"),
+                    ),
+                );
+            }
+        }
+        if let Some(v) = &b.equals {
+            lint_value(file, &format!("{bp}/equals"), v, scope, out);
+        }
+        if let Some(v) = &b.not_equals {
+            lint_value(file, &format!("{bp}/not_equals"), v, scope, out);
+        }
+        if let Some(re) = &b.matches {
+            lint_regex(file, &format!("{bp}/matches"), re, out);
+        }
+    }
+    if let Some(problem) = &expect.problem {
+        for (i, p) in problem.pointers.iter().enumerate() {
+            lint_pointer(file, &format!("{ep}/problem/pointers/{i}"), p, out);
+        }
+    }
+}
+
+fn lint_regex(file: &Parsed<CaseFile>, ptr: &str, re: &str, out: &mut Diagnostics) {
+    if let Err(e) = regex::Regex::new(re) {
+        let detail = match e {
+            regex::Error::Syntax(s) => s
+                .lines()
+                .last()
+                .unwrap_or("syntax error")
+                .trim()
+                .to_string(),
+            other => other.to_string(),
+        };
+        out.push(
+            file.at(
+                Diagnostic::error(
+                    codes::INVALID_REGEX,
+                    format!("invalid regular expression: {detail}"),
+                )
+                .with_label("not a valid regex"),
+                ptr,
+            ),
+        );
+    }
+}
+
+fn lint_pointer(file: &Parsed<CaseFile>, ptr: &str, pointer: &str, out: &mut Diagnostics) {
+    let problem = if pointer.is_empty() {
+        Some("a JSON Pointer must not be empty here; use a JSONPath `$` for the whole body")
+    } else if !pointer.starts_with('/') {
+        Some("a JSON Pointer must start with `/` (RFC 6901)")
+    } else if has_bad_escape(pointer) {
+        Some("`~` in a JSON Pointer must be followed by 0 or 1 (RFC 6901)")
+    } else {
+        None
+    };
+    if let Some(msg) = problem {
+        let mut d = Diagnostic::error(
+            codes::INVALID_POINTER,
+            format!("invalid JSON Pointer `{pointer}`: {msg}"),
+        )
+        .with_label("invalid pointer");
+        if !pointer.is_empty() && !pointer.starts_with('/') {
+            d = d.with_help(format!("did you mean `/{pointer}`?"));
+        }
+        out.push(file.at(d, ptr));
+    }
+}
+
+fn has_bad_escape(p: &str) -> bool {
+    let b = p.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, c)| *c == b'~' && !matches!(b.get(i + 1), Some(b'0' | b'1')))
+}
+
+fn lint_value(
+    file: &Parsed<CaseFile>,
+    ptr: &str,
+    v: &Value,
+    scope: &Scope<'_>,
+    out: &mut Diagnostics,
+) {
+    match v {
+        Value::String(s) => lint_template(file, ptr, s, scope, out),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                lint_value(file, &format!("{ptr}/{i}"), item, scope, out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                lint_value(
+                    file,
+                    &format!("{ptr}/{}", escape_token(k)),
+                    item,
+                    scope,
+                    out,
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn lint_template(
+    file: &Parsed<CaseFile>,
+    ptr: &str,
+    s: &str,
+    scope: &Scope<'_>,
+    out: &mut Diagnostics,
+) {
+    let text = &file.source.text;
+    match template::parse(s) {
+        Err(e) => {
+            let pos = file.index.inside_string(ptr, text, s, e.offset);
+            out.push(
+                Diagnostic::error(
+                    codes::TEMPLATE_SYNTAX,
+                    format!("template error: {}", e.message),
+                )
+                .at(&file.source, pos)
+                .with_label("here"),
+            );
+        }
+        Ok(t) => {
+            for (var, offset) in t.vars() {
+                let (defined, help) = match var.ns {
+                    Namespace::Unique => (true, String::new()),
+                    Namespace::Fixtures => match &scope.fixtures {
+                        None => (true, String::new()),
+                        Some(f) => (
+                            f.contains(var.name.as_str()),
+                            "define it under `fixtures:` in suite.yaml or in the case".to_string(),
+                        ),
+                    },
+                    Namespace::Captures => (
+                        scope.captures.contains(var.name.as_str()),
+                        "only values captured by an earlier step of the same case can be used"
+                            .to_string(),
+                    ),
+                };
+                if !defined {
+                    let pos = file.index.inside_string(ptr, text, s, offset);
+                    out.push(
+                        Diagnostic::error(
+                            codes::UNDEFINED_VARIABLE,
+                            format!("template variable `{var}` is not defined"),
+                        )
+                        .at(&file.source, pos)
+                        .with_label("undefined")
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+    }
+}

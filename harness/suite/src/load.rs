@@ -1,0 +1,238 @@
+//! Loading a suite: parse and validate `suite.yaml` and every case file,
+//! lint them together, compute the digest. All diagnostics of all files are
+//! collected in one pass; the load fails if any of them is an error.
+
+use std::path::Path;
+
+use konform_model::suite::{Case, CaseFile, SuiteManifest};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::bundled::{self, SuiteSource};
+use crate::diagnostics::{Diagnostic, Diagnostics, Source, codes};
+use crate::digest::digest;
+use crate::files::SuiteFiles;
+use crate::lint::{LintInput, Parsed, lint};
+use crate::schemas::{SchemaSet, konform_schema};
+use crate::validate::validate;
+use crate::yaml::{deserialize, parse_yaml};
+
+/// The manifest file of every suite.
+pub const MANIFEST: &str = "suite.yaml";
+
+/// A suite that loaded without errors.
+#[derive(Debug, Clone)]
+pub struct LoadedSuite {
+    pub manifest: SuiteManifest,
+    /// Every case, in case-file order then file order.
+    pub cases: Vec<Case>,
+    /// `sha256:<hex>`, see [`crate::digest`].
+    pub digest: String,
+    /// Where the suite came from (a path or `bundled:<name>@<version>`).
+    pub origin: String,
+    pub files: SuiteFiles,
+    /// Warnings found while loading (errors make the load fail).
+    pub warnings: Diagnostics,
+}
+
+impl LoadedSuite {
+    /// `name@version`, e.g. `meldewesen@1.0.0`.
+    pub fn id(&self) -> String {
+        format!("{}@{}", self.manifest.suite, self.manifest.version)
+    }
+}
+
+/// Parses, validates against a konform schema and deserialises one file.
+/// Returns the typed file when it is clean, and the raw JSON when the YAML parsed.
+fn parse_file<T: DeserializeOwned>(
+    name: &str,
+    bytes: &[u8],
+    schema_file: &str,
+    diags: &mut Diagnostics,
+) -> (Option<Parsed<T>>, Option<Value>) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        diags.push(Diagnostic::error(codes::IO, "file is not valid UTF-8").in_file(name));
+        return (None, None);
+    };
+    let source = Source::new(name, text);
+    let (value, index) = match parse_yaml(&source) {
+        Ok(v) => v,
+        Err(d) => {
+            diags.extend(d);
+            return (None, None);
+        }
+    };
+    let Some(schema) = konform_schema(schema_file) else {
+        diags.push(Diagnostic::error(
+            codes::SCHEMA,
+            format!("built-in schema {schema_file} is missing or invalid"),
+        ));
+        return (None, Some(value));
+    };
+    let errors = validate(&source, &value, &index, schema);
+    if errors.has_errors() {
+        diags.extend(errors);
+        return (None, Some(value));
+    }
+    match deserialize::<T>(&source, value.clone(), &index) {
+        Ok(t) => (
+            Some(Parsed {
+                source,
+                index,
+                value: t,
+            }),
+            Some(value),
+        ),
+        Err(d) => {
+            diags.extend(d);
+            (None, Some(value))
+        }
+    }
+}
+
+/// Loads a suite from its files. `schemas` is the `schemas/` folder that
+/// `expect.schema` references and `interface.openapi` resolve against.
+pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagnostics> {
+    let digest = digest(&files);
+    let mut diags = Diagnostics::new();
+
+    let (manifest, raw) = match files.get(MANIFEST) {
+        Some(bytes) => {
+            parse_file::<SuiteManifest>(MANIFEST, bytes, "suite.schema.json", &mut diags)
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    codes::MISSING_MANIFEST,
+                    format!("no {MANIFEST} in the suite folder"),
+                )
+                .in_file(files.origin.clone()),
+            );
+            (None, None)
+        }
+    };
+
+    // Which case files: the manifest's list, else every *.yaml under cases/.
+    let listed: Option<Vec<String>> = match &manifest {
+        Some(m) => m.value.cases.clone(),
+        None => raw
+            .as_ref()
+            .and_then(|r| r.get("cases"))
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            }),
+    };
+    let case_paths: Vec<String> = match &listed {
+        Some(list) => list.clone(),
+        None => files
+            .paths()
+            .filter(|p| p.starts_with("cases/") && p.ends_with(".yaml"))
+            .map(str::to_string)
+            .collect(),
+    };
+
+    let mut case_files = Vec::new();
+    let mut all_loaded = true;
+    for (i, path) in case_paths.iter().enumerate() {
+        let Some(bytes) = files.get(path) else {
+            all_loaded = false;
+            let d = Diagnostic::error(
+                codes::MISSING_CASE_FILE,
+                format!("case file `{path}` is not in the suite folder"),
+            )
+            .with_label("file not found");
+            match &manifest {
+                Some(m) => diags.push(d.at(&m.source, m.index.nearest(&format!("/cases/{i}")))),
+                None => diags.push(d.in_file(MANIFEST)),
+            }
+            continue;
+        };
+        match parse_file::<CaseFile>(path, bytes, "cases.schema.json", &mut diags).0 {
+            Some(p) => case_files.push(p),
+            None => all_loaded = false,
+        }
+    }
+
+    let lint_diags = lint(&LintInput {
+        manifest: manifest.as_ref(),
+        case_files: &case_files,
+        all_case_files_loaded: all_loaded,
+        case_file_count: case_paths.len(),
+        schemas,
+        folder: files.folder.as_ref(),
+    });
+    diags.extend(lint_diags);
+    order(&mut diags, &case_paths);
+
+    match manifest {
+        Some(m) if !diags.has_errors() => Ok(LoadedSuite {
+            manifest: m.value,
+            cases: case_files.into_iter().flat_map(|f| f.value.cases).collect(),
+            digest,
+            origin: files.origin.clone(),
+            files,
+            warnings: diags,
+        }),
+        _ => Err(diags),
+    }
+}
+
+/// Orders diagnostics by file (manifest first, then case files in load
+/// order), then position.
+fn order(diags: &mut Diagnostics, case_paths: &[String]) {
+    let rank = |f: &Option<String>| -> usize {
+        match f.as_deref() {
+            Some(MANIFEST) => 1,
+            Some(other) => case_paths
+                .iter()
+                .position(|p| p == other)
+                .map_or(usize::MAX, |i| i + 2),
+            None => 0,
+        }
+    };
+    diags
+        .items
+        .sort_by_key(|d| (rank(&d.file), d.pos.map(|p| p.offset)));
+}
+
+/// Loads the suite in the folder `path` (or the folder of a `suite.yaml`
+/// given directly). Schemas: `<root>/schemas` when the folder is
+/// `<root>/suites/<name>/<version>` and that folder exists, else the bundled ones.
+pub fn load_path(path: &Path) -> Result<LoadedSuite, Diagnostics> {
+    let dir = if path.is_file() && path.file_name().is_some_and(|n| n == MANIFEST) {
+        path.parent().unwrap_or(path)
+    } else {
+        path
+    };
+    let files = SuiteFiles::from_dir(dir)
+        .map_err(|e| Diagnostics::from(Diagnostic::error(codes::IO, e.to_string())))?;
+    let schemas = match files.folder.as_ref().and(schemas_dir(dir)) {
+        Some(schemas_dir) if schemas_dir.is_dir() => SchemaSet::from_dir(&schemas_dir)?,
+        _ => SchemaSet::bundled()?,
+    };
+    load(files, &schemas)
+}
+
+/// `<root>/schemas` for `<root>/suites/<name>/<version>`.
+fn schemas_dir(dir: &Path) -> Option<std::path::PathBuf> {
+    let root = dir.parent()?.parent()?.parent()?;
+    Some(root.join("schemas"))
+}
+
+/// Loads a bundled suite (`name`, `name@1.0.0`, `name@1.0`) or a suite folder.
+pub fn load_spec(spec: &str) -> Result<LoadedSuite, Diagnostics> {
+    let source = bundled::resolve(spec)
+        .map_err(|e| Diagnostics::from(Diagnostic::error(codes::UNKNOWN_SUITE, e.to_string())))?;
+    match source {
+        SuiteSource::Path(p) => load_path(&p),
+        SuiteSource::Bundled { name, version } => {
+            let files = SuiteFiles::from_bundled(&name, &version.to_string())
+                .map_err(|e| Diagnostics::from(Diagnostic::error(codes::IO, e.to_string())))?;
+            load(files, &SchemaSet::bundled()?)
+        }
+    }
+}
