@@ -1,1 +1,170 @@
-//! placeholder
+//! Embedded in-memory reference implementations of the bundled interfaces.
+//!
+//! The harness starts one of these on a loopback port when no target is given,
+//! so `konform run` works without any setup. Each implementation follows its
+//! interface contract under `schemas/` exactly; faults (switches that break one
+//! requirement on purpose) let suite authors measure whether their suite catches
+//! broken implementations.
+
+mod common;
+mod error;
+mod faults;
+mod meldewesen;
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use error::ReferenceError;
+pub use faults::Faults;
+
+/// Test-only bearer token that carries every scope of every bundled interface.
+pub const FULL_TOKEN: &str = "konform-reference-full";
+/// Test-only bearer token that carries only `meldewesen:lesen`.
+pub const LIMITED_TOKEN: &str = "konform-reference-limited";
+
+/// How the reference implementation authenticates requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthMode {
+    /// No authentication: every request is allowed every scope.
+    Open,
+    /// Bearer tokens (RFC 6750), each with the scopes it grants.
+    Tokens(HashMap<String, Vec<String>>),
+}
+
+impl AuthMode {
+    /// [`FULL_TOKEN`] with all scopes and [`LIMITED_TOKEN`] with `meldewesen:lesen` only.
+    pub fn reference_tokens() -> Self {
+        let all = meldewesen::SCOPES.iter().map(|s| s.to_string()).collect();
+        let mut tokens = HashMap::new();
+        tokens.insert(FULL_TOKEN.to_string(), all);
+        tokens.insert(
+            LIMITED_TOKEN.to_string(),
+            vec![meldewesen::SCOPE_LESEN.to_string()],
+        );
+        AuthMode::Tokens(tokens)
+    }
+}
+
+/// Options for [`serve`].
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Address to listen on; default `127.0.0.1:0` (a free loopback port).
+    pub bind: SocketAddr,
+    /// Default: [`AuthMode::reference_tokens`].
+    pub auth: AuthMode,
+    /// Names of faults to switch on; unknown names are rejected by [`serve`].
+    pub faults: Vec<String>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            auth: AuthMode::reference_tokens(),
+            faults: Vec::new(),
+        }
+    }
+}
+
+/// A running reference server. Dropping it stops the server (gracefully, in the
+/// background); [`RunningReference::shutdown`] stops it and waits until it is down.
+#[derive(Debug)]
+pub struct RunningReference {
+    pub addr: SocketAddr,
+    /// `http://ADDR` without a trailing slash; request paths are appended to it.
+    pub base_url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl RunningReference {
+    /// Stops accepting connections, lets running requests finish, and waits.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningReference {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Every bundled interface that has a reference implementation: `(name, version)`.
+pub fn interfaces() -> Vec<(&'static str, &'static str)> {
+    vec![(meldewesen::NAME, meldewesen::VERSION)]
+}
+
+/// The fault names a reference implementation understands (empty when there is none).
+pub fn known_faults(interface: &str, version: &str) -> Vec<&'static str> {
+    if (interface, version) == (meldewesen::NAME, meldewesen::VERSION) {
+        meldewesen::FAULTS.to_vec()
+    } else {
+        Vec::new()
+    }
+}
+
+/// Starts the reference implementation of `interface`@`version` and returns
+/// once it accepts connections.
+pub async fn serve(
+    interface: &str,
+    version: &str,
+    opts: ServeOptions,
+) -> Result<RunningReference, ReferenceError> {
+    let router = if (interface, version) == (meldewesen::NAME, meldewesen::VERSION) {
+        let faults = Faults::parse(interface, version, meldewesen::FAULTS, &opts.faults)?;
+        meldewesen::router(opts.auth, faults)
+    } else {
+        let available = interfaces()
+            .iter()
+            .map(|(n, v)| format!("{n}@{v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(ReferenceError::UnknownInterface {
+            interface: interface.to_string(),
+            version: version.to_string(),
+            available,
+        });
+    };
+
+    let listener = TcpListener::bind(opts.bind)
+        .await
+        .map_err(|source| ReferenceError::Bind {
+            addr: opts.bind,
+            source,
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| ReferenceError::Bind {
+            addr: opts.bind,
+            source,
+        })?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+            let _ = rx.await;
+        });
+        // An accept loop error ends the server; there is nobody to report it to
+        // but the process log.
+        if let Err(err) = server.await {
+            eprintln!("konform reference server stopped: {err}");
+        }
+    });
+    Ok(RunningReference {
+        addr,
+        base_url: format!("http://{addr}"),
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}

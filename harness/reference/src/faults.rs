@@ -1,0 +1,48 @@
+//! The set of faults switched on in a reference server. A fault makes the
+//! implementation break one requirement on purpose, so that a suite's kill
+//! score can be measured; handlers ask `faults.on("NAME")`.
+
+use std::collections::BTreeSet;
+
+use crate::ReferenceError;
+
+/// Faults switched on for one server; only names the interface knows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Faults(BTreeSet<String>);
+
+impl Faults {
+    /// Checks every requested name against `known`.
+    pub fn parse(
+        interface: &str,
+        version: &str,
+        known: &[&str],
+        requested: &[String],
+    ) -> Result<Faults, ReferenceError> {
+        let mut set = BTreeSet::new();
+        for name in requested {
+            if !known.contains(&name.as_str()) {
+                return Err(ReferenceError::UnknownFault {
+                    fault: name.clone(),
+                    interface: interface.to_string(),
+                    version: version.to_string(),
+                    known: if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    },
+                });
+            }
+            set.insert(name.clone());
+        }
+        Ok(Faults(set))
+    }
+
+    /// Whether the fault `name` is switched on.
+    pub fn on(&self, name: &str) -> bool {
+        self.0.contains(name)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}

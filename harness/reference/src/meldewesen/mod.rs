@@ -1,0 +1,90 @@
+//! Reference implementation of Meldewesen 1.0 (`schemas/meldewesen/1.0/`):
+//! Anmeldung, Abmeldung, corrections, Meldebescheinigung and einfache
+//! Melderegisterauskunft over an in-memory register seeded with fictitious
+//! persons.
+
+mod auskunft;
+mod handlers;
+mod model;
+mod seed;
+mod validation;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::middleware::from_fn;
+use axum::routing::{get, post};
+
+use crate::common::idempotency::IdempotencyStore;
+use crate::common::pipeline::finish;
+use crate::{AuthMode, Faults};
+use model::Person;
+
+pub const NAME: &str = "meldewesen";
+pub const VERSION: &str = "1.0";
+pub const SCOPE_MELDUNG: &str = "meldewesen:meldung";
+pub const SCOPE_LESEN: &str = "meldewesen:lesen";
+pub const SCOPE_AUSKUNFT: &str = "meldewesen:auskunft";
+pub const SCOPES: &[&str] = &[SCOPE_MELDUNG, SCOPE_LESEN, SCOPE_AUSKUNFT];
+pub const CLASSES: &[&str] = &["querschnitt", "anmeldung", "bescheinigung", "auskunft"];
+/// Faults this implementation can switch on (none yet).
+pub const FAULTS: &[&str] = &[];
+
+/// Mutable state: the register and the idempotency store, behind one lock so
+/// that a replay check and the creation it guards are atomic.
+#[derive(Debug)]
+pub struct Inner {
+    pub persons: BTreeMap<String, Person>,
+    pub idempotency: IdempotencyStore,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub auth: Arc<AuthMode>,
+    #[allow(dead_code)] // consulted once faults are implemented
+    pub faults: Arc<Faults>,
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl AppState {
+    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The HTTP routes of Meldewesen 1.0 over a freshly seeded register.
+pub fn router(auth: AuthMode, faults: Faults) -> Router {
+    let persons = seed::persons()
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    let state = AppState {
+        auth: Arc::new(auth),
+        faults: Arc::new(faults),
+        inner: Arc::new(Mutex::new(Inner {
+            persons,
+            idempotency: IdempotencyStore::default(),
+        })),
+    };
+    Router::new()
+        .route("/", get(handlers::service_description))
+        .route("/anmeldungen", post(handlers::post_anmeldung))
+        .route("/abmeldungen", post(handlers::post_abmeldung))
+        .route("/personen", get(handlers::list_personen))
+        .route(
+            "/personen/{id}",
+            get(handlers::get_person).patch(handlers::patch_person),
+        )
+        .route(
+            "/personen/{id}/meldebescheinigung",
+            get(handlers::get_meldebescheinigung),
+        )
+        .route("/auskuenfte", post(handlers::post_auskunft))
+        .fallback(handlers::not_found)
+        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .layer(from_fn(finish))
+        .with_state(state)
+}
