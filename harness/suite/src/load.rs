@@ -33,6 +33,9 @@ pub struct LoadedSuite {
     pub files: SuiteFiles,
     /// Warnings found while loading (errors make the load fail).
     pub warnings: Diagnostics,
+    /// The schema set the suite's `$ref`s were resolved against; the runner
+    /// compiles its validators from the same set.
+    pub schemas: SchemaSet,
 }
 
 impl LoadedSuite {
@@ -176,6 +179,7 @@ pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagn
             origin: files.origin.clone(),
             files,
             warnings: diags,
+            schemas: schemas.clone(),
         }),
         _ => Err(diags),
     }
