@@ -190,7 +190,12 @@ pub async fn run_connected(
             // The target cannot say what it claims: run everything, so the
             // report shows what could not be reached.
             Err(reason) => (
-                suite.manifest.classes.iter().map(|c| c.id.clone()).collect(),
+                suite
+                    .manifest
+                    .classes
+                    .iter()
+                    .map(|c| c.id.clone())
+                    .collect(),
                 format!("unavailable ({reason}); all classes assumed"),
             ),
         },

@@ -23,7 +23,10 @@ pub fn load_one_for_lint(spec: &str) -> Result<LoadedSuite, Diagnostics> {
 pub fn load_one(spec: &str) -> Result<LoadedSuite, CliError> {
     konform_suite::load_spec(spec).map_err(|d| {
         eprint!("{}", d.render(false));
-        CliError::Input(format!("{spec}: the suite does not load ({} problems)", d.len()))
+        CliError::Input(format!(
+            "{spec}: the suite does not load ({} problems)",
+            d.len()
+        ))
     })
 }
 

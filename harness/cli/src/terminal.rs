@@ -6,9 +6,7 @@
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 
-use konform_model::report::{
-    ClassVerdict, OverallVerdict, Report, RequirementResult, Verdict,
-};
+use konform_model::report::{ClassVerdict, OverallVerdict, Report, RequirementResult, Verdict};
 use konform_runner::{EventSink, RunEvent};
 
 /// ANSI styling, only when writing to a terminal and `NO_COLOR` is unset.

@@ -80,10 +80,9 @@ fn verdict_and_reason(report: &Value, id: &str) -> (String, String) {
 }
 
 fn assert_valid_report(report: &Value) {
-    let schema: Value = serde_json::from_str(include_str!(
-        "../../../schemas/konform/report.schema.json"
-    ))
-    .expect("report schema is JSON");
+    let schema: Value =
+        serde_json::from_str(include_str!("../../../schemas/konform/report.schema.json"))
+            .expect("report schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("report schema compiles");
     let errors: Vec<String> = validator
         .iter_errors(report)
@@ -110,19 +109,34 @@ async fn every_misbehaviour_gets_the_right_verdict() {
         );
     };
     assert_eq!(verdict_and_reason(report, "probe.ok").0, "pass");
-    assert_eq!(verdict_and_reason(report, "probe.redirect-is-data").0, "pass");
-    expect("probe.wrong-status", "fail", "status: expected 200, received 500");
+    assert_eq!(
+        verdict_and_reason(report, "probe.redirect-is-data").0,
+        "pass"
+    );
+    expect(
+        "probe.wrong-status",
+        "fail",
+        "status: expected 200, received 500",
+    );
     expect("probe.wrong-status", "fail", "database gone");
     expect("probe.schema-violation", "fail", "at /plz");
     expect("probe.slow", "error", "no complete response within 1500 ms");
     expect("probe.truncated", "error", "response body incomplete");
     expect("probe.invalid-json", "error", "not valid JSON");
-    expect("probe.oversized", "error", "exceeds the limit of 65536 bytes");
+    expect(
+        "probe.oversized",
+        "error",
+        "exceeds the limit of 65536 bytes",
+    );
 
     assert_eq!(report["verdict"], "not_conformant");
     assert_eq!(run.code, 1, "stdout: {}", run.stdout);
     // The terminal names the requirement a failing case breaks.
-    assert!(run.stdout.contains("breaks PR-001 (MUST)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("breaks PR-001 (MUST)"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("class core"), "{}", run.stdout);
 }
 
@@ -139,7 +153,9 @@ async fn a_dead_target_still_gets_a_report() {
     assert_valid_report(&run.report);
     assert_eq!(run.code, 3, "a run that could not be carried out exits 3");
     assert_eq!(run.report["verdict"], "incomplete");
-    let claim = run.report["target"]["claim_source"].as_str().unwrap_or_default();
+    let claim = run.report["target"]["claim_source"]
+        .as_str()
+        .unwrap_or_default();
     assert!(claim.starts_with("unavailable"), "claim source: {claim}");
     for c in run.report["cases"].as_array().expect("cases") {
         assert_eq!(c["verdict"], "error", "case {}", c["id"]);

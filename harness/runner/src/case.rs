@@ -131,17 +131,14 @@ pub async fn run_case(case: &Case, ctx: &CaseContext) -> CaseResult {
         unique: HashMap::new(),
     };
     let mut steps = Vec::new();
-    let outcome = tokio::time::timeout(
-        ctx.limits.case_timeout,
-        run_steps(&mut state, &mut steps),
-    )
-    .await
-    .unwrap_or_else(|_| {
-        Some(Stop::Error(format!(
-            "case did not finish within {} ms",
-            ctx.limits.case_timeout.as_millis()
-        )))
-    });
+    let outcome = tokio::time::timeout(ctx.limits.case_timeout, run_steps(&mut state, &mut steps))
+        .await
+        .unwrap_or_else(|_| {
+            Some(Stop::Error(format!(
+                "case did not finish within {} ms",
+                ctx.limits.case_timeout.as_millis()
+            )))
+        });
     let (verdict, reason) = match outcome {
         None => (Verdict::Pass, None),
         Some(Stop::Fail(r)) => (Verdict::Fail, Some(r)),
@@ -275,10 +272,24 @@ async fn build_request(state: &mut CaseState<'_>, step: &Step) -> Result<Outgoin
     let method = Method::from_bytes(req.method.to_ascii_uppercase().as_bytes())
         .map_err(|_| Stop::Error(format!("invalid HTTP method `{}`", req.method)))?;
     let path = state.render_str(&req.path).map_err(Stop::Error)?;
-    let mut url = ctx
-        .conn
-        .url_for(&path)
-        .map_err(|e| Stop::Error(e.to_string()))?;
+    let mut url = if path.starts_with("http://") || path.starts_with("https://") {
+        // An absolute link the target handed out (`links.next`): followed
+        // only within the target's own origin, so credentials never leave it.
+        let url = url::Url::parse(&path)
+            .map_err(|e| Stop::Fail(format!("invalid link `{path}`: {e}")))?;
+        let base = ctx.conn.base_url();
+        if url.origin() != base.origin() {
+            return Err(Stop::Fail(format!(
+                "link `{path}` leaves the target's origin {}",
+                base.origin().ascii_serialization()
+            )));
+        }
+        url
+    } else {
+        ctx.conn
+            .url_for(&path)
+            .map_err(|e| Stop::Error(e.to_string()))?
+    };
     if !req.query.is_empty() {
         let mut rendered = Vec::new();
         for (k, v) in &req.query {
@@ -320,7 +331,9 @@ async fn build_request(state: &mut CaseState<'_>, step: &Step) -> Result<Outgoin
         if !headers.contains_key(CONTENT_TYPE) {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
-        Some(Bytes::from(serde_json::to_vec(&rendered).unwrap_or_default()))
+        Some(Bytes::from(
+            serde_json::to_vec(&rendered).unwrap_or_default(),
+        ))
     } else if let Some(raw) = &req.body {
         Some(Bytes::from(state.render_str(raw).map_err(Stop::Error)?))
     } else if let Some(size) = req.body_size {
@@ -416,6 +429,9 @@ fn request_evidence(request: &OutgoingRequest, limit: usize) -> RequestEvidence 
         method: request.method.as_str().to_string(),
         url: request.url.to_string(),
         headers: headers_evidence(&request.headers),
-        body: request.body.as_deref().and_then(|b| body_evidence(b, limit)),
+        body: request
+            .body
+            .as_deref()
+            .and_then(|b| body_evidence(b, limit)),
     }
 }

@@ -41,10 +41,10 @@ impl ResponseView<'_> {
         if self.body.is_empty() {
             return Err("response body is empty".into());
         }
-        serde_json::from_slice(self.body).map_err(|e| format!("response body is not valid JSON: {e}"))
+        serde_json::from_slice(self.body)
+            .map_err(|e| format!("response body is not valid JSON: {e}"))
     }
 }
-
 
 pub fn check(
     expect: &Expect,
@@ -96,7 +96,9 @@ pub fn check(
             .extend(check_problem(problem, response, &json));
     }
     if let Some(reference) = &expect.schema {
-        result.outcomes.push(check_schema(reference, &json, compiled));
+        result
+            .outcomes
+            .push(check_schema(reference, &json, compiled));
     }
     for body in &expect.body {
         match check_body(body, &json, compiled, &mut *render) {
@@ -156,10 +158,8 @@ fn check_header(
             message: None,
         }
     } else if let Some(pattern) = &check.matches {
-        let passed = match compiled.regex(pattern) {
-            Some(re) => values.iter().any(|v| re.is_match(v)),
-            None => return Err(format!("regular expression `{pattern}` was not compiled")),
-        };
+        let re = regex_for(pattern, compiled, &mut *render)?;
+        let passed = values.iter().any(|v| re.is_match(v));
         AssertionOutcome {
             check: format!("header {name} matches"),
             passed,
@@ -180,7 +180,28 @@ fn check_header(
     Ok(outcome)
 }
 
-fn render_string(render: &mut dyn FnMut(&Value) -> Result<Value, String>, template: &str) -> Result<String, String> {
+/// The compiled pattern, or — for a pattern with templates — the rendered one.
+fn regex_for<'c>(
+    pattern: &str,
+    compiled: &'c Compiled,
+    render: &mut dyn FnMut(&Value) -> Result<Value, String>,
+) -> Result<std::borrow::Cow<'c, regex::Regex>, String> {
+    if pattern.contains("{{") {
+        let rendered = render_string(render, pattern)?;
+        let re = regex::Regex::new(&rendered)
+            .map_err(|e| format!("regular expression `{rendered}` does not compile: {e}"))?;
+        return Ok(std::borrow::Cow::Owned(re));
+    }
+    compiled
+        .regex(pattern)
+        .map(std::borrow::Cow::Borrowed)
+        .ok_or_else(|| format!("regular expression `{pattern}` was not compiled"))
+}
+
+fn render_string(
+    render: &mut dyn FnMut(&Value) -> Result<Value, String>,
+    template: &str,
+) -> Result<String, String> {
     Ok(match render(&Value::String(template.to_string()))? {
         Value::String(s) => s,
         other => other.to_string(),
@@ -189,9 +210,13 @@ fn render_string(render: &mut dyn FnMut(&Value) -> Result<Value, String>, templa
 
 fn problem_media_type(headers: &HeaderMap) -> AssertionOutcome {
     let content_type = header_values(headers, "content-type").into_iter().next();
-    let media_type = content_type
-        .as_deref()
-        .map(|ct| ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    let media_type = content_type.as_deref().map(|ct| {
+        ct.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    });
     AssertionOutcome {
         check: "problem content-type".into(),
         passed: media_type.as_deref() == Some("application/problem+json"),
@@ -259,7 +284,11 @@ fn check_schema(reference: &str, json: &Value, compiled: &Compiled) -> Assertion
                     .iter()
                     .take(5)
                     .map(|v| {
-                        let at = if v.instance_path.is_empty() { "(root)" } else { &v.instance_path };
+                        let at = if v.instance_path.is_empty() {
+                            "(root)"
+                        } else {
+                            &v.instance_path
+                        };
                         format!("at {at}: {}", v.message)
                     })
                     .collect::<Vec<_>>()
@@ -270,7 +299,12 @@ fn check_schema(reference: &str, json: &Value, compiled: &Compiled) -> Assertion
                 passed,
                 expected: Some(json!(reference)),
                 received: (!passed).then(|| {
-                    json!(violations.iter().map(|v| &v.instance_path).collect::<Vec<_>>())
+                    json!(
+                        violations
+                            .iter()
+                            .map(|v| &v.instance_path)
+                            .collect::<Vec<_>>()
+                    )
                 }),
                 message,
             }
@@ -294,7 +328,8 @@ fn json_equal(a: &Value, b: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len()
-                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
         }
         _ => a == b,
     }
@@ -308,14 +343,25 @@ fn check_body(
 ) -> Result<AssertionOutcome, String> {
     let (location, nodes): (String, Vec<&Value>) = if let Some(pointer) = &check.pointer {
         (
-            if pointer.is_empty() { "(root)".into() } else { pointer.clone() },
+            if pointer.is_empty() {
+                "(root)".into()
+            } else {
+                pointer.clone()
+            },
             json.pointer(pointer).into_iter().collect(),
         )
     } else if let Some(path) = &check.path {
-        let compiled_path = compiled
-            .json_path(path)
-            .ok_or_else(|| format!("JSONPath `{path}` was not compiled"))?;
-        (path.clone(), compiled_path.query(json).all())
+        if path.contains("{{") {
+            let rendered = render_string(&mut *render, path)?;
+            let parsed = serde_json_path::JsonPath::parse(&rendered)
+                .map_err(|e| format!("JSONPath `{rendered}` does not parse: {e}"))?;
+            (rendered, parsed.query(json).all())
+        } else {
+            let compiled_path = compiled
+                .json_path(path)
+                .ok_or_else(|| format!("JSONPath `{path}` was not compiled"))?;
+            (path.clone(), compiled_path.query(json).all())
+        }
     } else {
         return Err("body check has neither `pointer` nor `path`".into());
     };
@@ -341,9 +387,7 @@ fn check_body(
         let passed = !nodes.is_empty() && nodes.iter().all(|n| !json_equal(n, &expected));
         outcome("not equals", passed, expected)
     } else if let Some(pattern) = &check.matches {
-        let re = compiled
-            .regex(pattern)
-            .ok_or_else(|| format!("regular expression `{pattern}` was not compiled"))?;
+        let re = regex_for(pattern, compiled, &mut *render)?;
         let passed = !nodes.is_empty()
             && nodes
                 .iter()
@@ -360,7 +404,11 @@ fn check_body(
             }
         };
         let mut o = outcome("count", actual == count, json!(count));
-        o.received = Some(if actual == u64::MAX { received() } else { json!(actual) });
+        o.received = Some(if actual == u64::MAX {
+            received()
+        } else {
+            json!(actual)
+        });
         o
     } else if check.absent == Some(true) || check.exists == Some(false) {
         outcome("absent", nodes.is_empty(), json!("absent"))

@@ -17,7 +17,10 @@ pub async fn from_service_description(
 ) -> Result<Vec<String>, String> {
     let url = conn.url_for("/").map_err(|e| e.to_string())?;
     let mut headers = http::HeaderMap::new();
-    headers.insert(http::header::ACCEPT, http::HeaderValue::from_static("application/json"));
+    headers.insert(
+        http::header::ACCEPT,
+        http::HeaderValue::from_static("application/json"),
+    );
     if let Ok(Some(auth)) = conn.authorization(&AuthChoice::Default).await
         && let Ok(value) = http::HeaderValue::from_str(&auth)
     {
@@ -42,6 +45,11 @@ pub async fn from_service_description(
         .map_err(|e| format!("service description is not JSON: {e}"))?;
     json.get("classes")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .ok_or_else(|| "service description has no `classes` list".to_string())
 }

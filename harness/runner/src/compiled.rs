@@ -38,8 +38,9 @@ impl Compiled {
         let mut references = Vec::new();
         let mut regexes = HashMap::new();
         let mut paths = HashMap::new();
+        // Patterns and paths with templates are compiled when rendered, per step.
         let mut add_regex = |pattern: &String| -> Result<(), CompileError> {
-            if !regexes.contains_key(pattern) {
+            if !pattern.contains("{{") && !regexes.contains_key(pattern) {
                 let re = Regex::new(pattern).map_err(|e| CompileError::Regex {
                     pattern: pattern.clone(),
                     message: e.to_string(),
@@ -63,6 +64,7 @@ impl Compiled {
                     add_regex(p)?;
                 }
                 if let Some(path) = &b.path
+                    && !path.contains("{{")
                     && !paths.contains_key(path)
                 {
                     let parsed = JsonPath::parse(path).map_err(|e| CompileError::JsonPath {

@@ -101,7 +101,10 @@ mod tests {
     #[test]
     fn secrets_are_replaced_everywhere_in_text() {
         let r = Redactor::new(vec!["s3cr3t-token".into(), "ab".into()]);
-        assert_eq!(r.text("x s3cr3t-token y s3cr3t-token"), "x [REDACTED] y [REDACTED]");
+        assert_eq!(
+            r.text("x s3cr3t-token y s3cr3t-token"),
+            "x [REDACTED] y [REDACTED]"
+        );
         // Too short to be redacted meaningfully.
         assert_eq!(r.text("ab"), "ab");
     }
@@ -110,8 +113,14 @@ mod tests {
     fn credential_headers_keep_only_the_scheme() {
         let r = Redactor::new(vec![]);
         let mut h = vec![
-            Header { name: "Authorization".into(), value: "Bearer abc.def".into() },
-            Header { name: "cookie".into(), value: "sid=1".into() },
+            Header {
+                name: "Authorization".into(),
+                value: "Bearer abc.def".into(),
+            },
+            Header {
+                name: "cookie".into(),
+                value: "sid=1".into(),
+            },
         ];
         r.headers(&mut h);
         assert_eq!(h[0].value, "Bearer [REDACTED]");

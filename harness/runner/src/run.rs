@@ -73,9 +73,7 @@ pub async fn run_cases(
     sink: &dyn EventSink,
 ) -> RunOutcome {
     let started = SystemTime::now();
-    sink.on_event(&RunEvent::Started {
-        total: cases.len(),
-    });
+    sink.on_event(&RunEvent::Started { total: cases.len() });
     let mut results: Vec<Option<CaseResult>> = vec![None; cases.len()];
     let mut finished = 0usize;
     let mut emit = |index: usize, result: CaseResult, results: &mut Vec<Option<CaseResult>>| {

@@ -446,8 +446,9 @@ fn lint_regex(file: &Parsed<CaseFile>, ptr: &str, re: &str, out: &mut Diagnostic
 }
 
 fn lint_pointer(file: &Parsed<CaseFile>, ptr: &str, pointer: &str, out: &mut Diagnostics) {
+    // The empty pointer is the whole document (RFC 6901 § 5).
     let problem = if pointer.is_empty() {
-        Some("a JSON Pointer must not be empty here; use a JSONPath `$` for the whole body")
+        None
     } else if !pointer.starts_with('/') {
         Some("a JSON Pointer must start with `/` (RFC 6901)")
     } else if has_bad_escape(pointer) {

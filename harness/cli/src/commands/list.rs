@@ -37,7 +37,13 @@ pub fn run(args: ListArgs) -> Result<i32, CliError> {
                 }
             } else {
                 for r in &suite.manifest.requirements {
-                    println!("{:<12} {:<6} {:<32} {}", r.id, r.level.as_str(), r.source, r.text);
+                    println!(
+                        "{:<12} {:<6} {:<32} {}",
+                        r.id,
+                        r.level.as_str(),
+                        r.source,
+                        r.text
+                    );
                 }
             }
         }

@@ -11,8 +11,11 @@ use crate::cli::ReferenceCommand;
 
 /// Splits `meldewesen@1.0` into name and version.
 fn parse_interface(spec: &str) -> Result<(&str, &str), CliError> {
-    spec.split_once('@')
-        .ok_or_else(|| CliError::Input(format!("`{spec}`: expected INTERFACE@VERSION, e.g. meldewesen@1.0")))
+    spec.split_once('@').ok_or_else(|| {
+        CliError::Input(format!(
+            "`{spec}`: expected INTERFACE@VERSION, e.g. meldewesen@1.0"
+        ))
+    })
 }
 
 pub async fn run(command: ReferenceCommand) -> Result<i32, CliError> {
@@ -32,16 +35,29 @@ pub async fn run(command: ReferenceCommand) -> Result<i32, CliError> {
             let (name, version) = parse_interface(&interface)?;
             let options = ServeOptions {
                 bind: SocketAddr::from((Ipv4Addr::LOCALHOST, port.unwrap_or(0))),
-                auth: if open { AuthMode::Open } else { AuthMode::reference_tokens() },
+                auth: if open {
+                    AuthMode::Open
+                } else {
+                    AuthMode::reference_tokens()
+                },
                 faults,
             };
             let server = konform_reference::serve(name, version, options)
                 .await
                 .map_err(|e| CliError::Input(format!("{interface}: {e}")))?;
-            println!("Serving the {name}@{version} reference at {}", server.base_url);
+            println!(
+                "Serving the {name}@{version} reference at {}",
+                server.base_url
+            );
             if !open {
-                println!("  token with every scope:  {}", konform_reference::FULL_TOKEN);
-                println!("  token with limited scope: {}", konform_reference::LIMITED_TOKEN);
+                println!(
+                    "  token with every scope:  {}",
+                    konform_reference::FULL_TOKEN
+                );
+                println!(
+                    "  token with limited scope: {}",
+                    konform_reference::LIMITED_TOKEN
+                );
             }
             println!("Press Ctrl-C to stop.");
             let _ = tokio::signal::ctrl_c().await;

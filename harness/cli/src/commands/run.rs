@@ -29,7 +29,9 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         let cancel = cancel.clone();
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("\ninterrupted: finishing, the report is still written (marked incomplete)");
+                eprintln!(
+                    "\ninterrupted: finishing, the report is still written (marked incomplete)"
+                );
                 cancel.cancel();
             }
         });
@@ -57,8 +59,7 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
             connected.conn.base_url()
         );
         let progress = Progress::new(suite.id(), args.quiet, style, Box::new(std::io::stdout()));
-        let result =
-            session::run_connected(suite, &schemas, &connected, &options, &progress).await;
+        let result = session::run_connected(suite, &schemas, &connected, &options, &progress).await;
         if let Some(reference) = connected.reference {
             reference.shutdown().await;
         }
@@ -66,7 +67,10 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         let path = args.out.join(format!("{}.json", suite.id()));
         konform_report::write_json(&report, &path)
             .map_err(|e| CliError::Environment(e.to_string()))?;
-        print!("{}", summary(&report, Some(&path.display().to_string()), style));
+        print!(
+            "{}",
+            summary(&report, Some(&path.display().to_string()), style)
+        );
         worst = worse(worst, report.verdict);
         if cancel.is_cancelled() {
             break;

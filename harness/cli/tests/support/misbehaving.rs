@@ -26,7 +26,9 @@ impl Misbehaving {
 }
 
 pub async fn start() -> Misbehaving {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
     let addr = listener.local_addr().expect("local addr");
     let task = tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
@@ -64,7 +66,11 @@ async fn handle(mut stream: TcpStream) {
     };
     let json = "application/json";
     let reply = match path.as_str() {
-        "/" => response("200 OK", json, r#"{"interface":"probe","version":"1.0","classes":["core"]}"#),
+        "/" => response(
+            "200 OK",
+            json,
+            r#"{"interface":"probe","version":"1.0","classes":["core"]}"#,
+        ),
         "/ok" => response("200 OK", json, r#"{"id":"a1","plz":"01067"}"#),
         "/wrong-status" => response(
             "500 Internal Server Error",
@@ -73,7 +79,10 @@ async fn handle(mut stream: TcpStream) {
         ),
         "/schema-violation" => response("200 OK", json, r#"{"id":"a1","plz":1067}"#),
         "/invalid-json" => response("200 OK", json, r#"{"id": "a1", "plz": "01067""#),
-        "/redirect" => "HTTP/1.1 302 Found\r\nLocation: /ok\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string(),
+        "/redirect" => {
+            "HTTP/1.1 302 Found\r\nLocation: /ok\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                .to_string()
+        }
         "/slow" => {
             // Never answer; the harness must give up on its own.
             tokio::time::sleep(Duration::from_secs(30)).await;

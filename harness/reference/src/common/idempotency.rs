@@ -101,7 +101,7 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     let b = v.as_bytes();
     if b.is_empty()
         || b.len() > 255
-        || !b.iter().all(|c| (0x20..=0x7e).contains(c))
+        || !b.iter().all(|c| (0x21..=0x7e).contains(c))
         || v.to_str().map(str::trim).unwrap_or("").is_empty()
     {
         return Err(Problem::bad_request(
