@@ -51,6 +51,7 @@ fn main() {
         for case in suite.cases.clone() {
             let (ctx, runtime) = (ctx.clone(), runtime.clone());
             let name = format!("{}::{}", suite.id(), case.id);
+            let class = case.class.clone();
             trials.push(
                 Trial::test(name, move || {
                     let result = runtime.block_on(konform_runner::case::run_case(&case, &ctx));
@@ -62,7 +63,7 @@ fn main() {
                         ))),
                     }
                 })
-                .with_kind(case.class.clone()),
+                .with_kind(class),
             );
         }
         servers.push(connected);
