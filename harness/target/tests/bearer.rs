@@ -13,7 +13,10 @@ use konform_target::{AuthError, TargetError, USER_AGENT, connect};
 use common::{env_of, init_crypto, serve, target};
 
 async fn personen(headers: HeaderMap) -> StatusCode {
-    match headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    match headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         Some("Bearer t0k3n-main") => StatusCode::OK,
         Some("Bearer t0k3n-limited") => StatusCode::FORBIDDEN,
         _ => StatusCode::UNAUTHORIZED,
@@ -170,10 +173,15 @@ async fn redirects_are_not_followed_and_bodies_not_decompressed() {
         .await
         .expect("send");
     assert_eq!(
-        resp.headers().get(header::CONTENT_ENCODING).map(|v| v.as_bytes()),
+        resp.headers()
+            .get(header::CONTENT_ENCODING)
+            .map(|v| v.as_bytes()),
         Some(&b"gzip"[..])
     );
-    assert_eq!(resp.bytes().await.expect("body").as_ref(), &[0x1f, 0x8b, 0x08, 0x00]);
+    assert_eq!(
+        resp.bytes().await.expect("body").as_ref(),
+        &[0x1f, 0x8b, 0x08, 0x00]
+    );
 
     let echo = conn
         .client()

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
+use base64::Engine as _;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use indexmap::IndexMap;
@@ -18,7 +19,6 @@ use rcgen::{
     KeyUsagePurpose,
 };
 use rustls::server::WebPkiClientVerifier;
-use base64::Engine as _;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
@@ -216,7 +216,14 @@ fn absolute_paths_work_and_bad_files_are_named() {
     let dir = pki.dir.path();
     let base = "https://127.0.0.1:1/";
     let mk = |tls: &TlsConfig| {
-        connect_with(base, Credential::None, IndexMap::new(), tls, None, Path::new("/nonexistent"))
+        connect_with(
+            base,
+            Credential::None,
+            IndexMap::new(),
+            tls,
+            None,
+            Path::new("/nonexistent"),
+        )
     };
 
     let abs = |f: &str| Some(dir.join(f).to_string_lossy().into_owned());
@@ -228,13 +235,19 @@ fn absolute_paths_work_and_bad_files_are_named() {
     };
     assert!(mk(&ok).is_ok(), "absolute paths ignore base_dir");
 
-    let missing = TlsConfig { ca_file: Some("missing-ca.pem".into()), ..TlsConfig::default() };
+    let missing = TlsConfig {
+        ca_file: Some("missing-ca.pem".into()),
+        ..TlsConfig::default()
+    };
     let err = mk(&missing).expect_err("missing file");
     assert!(matches!(err, TargetError::ReadFile { .. }), "{err:?}");
     assert!(err.to_string().contains("missing-ca.pem"), "{err}");
 
     std::fs::write(dir.join("garbage.pem"), "this is not PEM").expect("write");
-    let garbage = TlsConfig { ca_file: abs("garbage.pem"), ..TlsConfig::default() };
+    let garbage = TlsConfig {
+        ca_file: abs("garbage.pem"),
+        ..TlsConfig::default()
+    };
     let err = mk(&garbage).expect_err("garbage");
     assert!(matches!(err, TargetError::InvalidPem { .. }), "{err:?}");
     assert!(err.to_string().contains("garbage.pem"), "{err}");
@@ -247,8 +260,14 @@ fn absolute_paths_work_and_bad_files_are_named() {
     let err = mk(&key_is_cert).expect_err("no key in file");
     assert!(err.to_string().contains("client.pem"), "{err}");
 
-    let half = TlsConfig { client_cert: abs("client.pem"), ..TlsConfig::default() };
-    assert!(matches!(mk(&half), Err(TargetError::IncompleteClientIdentity)));
+    let half = TlsConfig {
+        client_cert: abs("client.pem"),
+        ..TlsConfig::default()
+    };
+    assert!(matches!(
+        mk(&half),
+        Err(TargetError::IncompleteClientIdentity)
+    ));
 }
 
 /// The contents of the privateKey OCTET STRING of a PKCS#8 document, i.e.
@@ -262,7 +281,10 @@ fn sec1_from_pkcs8(der: &[u8]) -> Option<Vec<u8>> {
         } else {
             let n = (first & 0x7f) as usize;
             let (len_bytes, rest) = rest.split_at_checked(n)?;
-            (len_bytes.iter().fold(0usize, |a, &x| (a << 8) | x as usize), rest)
+            (
+                len_bytes.iter().fold(0usize, |a, &x| (a << 8) | x as usize),
+                rest,
+            )
         };
         let (value, rest) = rest.split_at_checked(len)?;
         Some((tag, value, rest))

@@ -41,7 +41,9 @@ fn decode_component(s: &str) -> String {
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let encoded = value.strip_prefix("Basic ")?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
     Some((decode_component(id), decode_component(secret)))
@@ -58,7 +60,11 @@ async fn token(
         .into_owned()
         .collect();
     if !form.contains(&("grant_type".into(), "client_credentials".into())) {
-        return (StatusCode::BAD_REQUEST, r#"{"error":"unsupported_grant_type"}"#).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            r#"{"error":"unsupported_grant_type"}"#,
+        )
+            .into_response();
     }
     if let Some((_, scope)) = form.iter().find(|(k, _)| k == "scope") {
         state.scopes.lock().unwrap().push(scope.clone());
@@ -82,11 +88,19 @@ async fn token(
     match mode.as_str() {
         "slow" => {
             tokio::time::sleep(Duration::from_millis(200)).await;
-            json(serde_json::json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600}))
+            json(
+                serde_json::json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600}),
+            )
         }
-        "long" => json(serde_json::json!({"access_token": token, "token_type": "bearer", "expires_in": 3600})),
-        "short" => json(serde_json::json!({"access_token": token, "token_type": "Bearer", "expires_in": 1})),
-        "mac" => json(serde_json::json!({"access_token": token, "token_type": "mac", "expires_in": 3600})),
+        "long" => json(
+            serde_json::json!({"access_token": token, "token_type": "bearer", "expires_in": 3600}),
+        ),
+        "short" => json(
+            serde_json::json!({"access_token": token, "token_type": "Bearer", "expires_in": 1}),
+        ),
+        "mac" => json(
+            serde_json::json!({"access_token": token, "token_type": "mac", "expires_in": 3600}),
+        ),
         "garbage" => (StatusCode::OK, "<html>not json</html>").into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
     }
@@ -126,7 +140,10 @@ fn oauth_connection(origin: &str, token_url: &str, secret: &str) -> TargetConnec
             }
         }),
     );
-    let env = env_of(&[("KONFORM_CLIENT_ID", CLIENT_ID), ("KONFORM_CLIENT_SECRET", secret)]);
+    let env = env_of(&[
+        ("KONFORM_CLIENT_ID", CLIENT_ID),
+        ("KONFORM_CLIENT_SECRET", secret),
+    ]);
     connect(&t, &env, std::path::Path::new(".")).expect("connect")
 }
 
@@ -155,14 +172,20 @@ async fn token_is_fetched_once_and_reused() {
         assert_eq!(get_personen(&conn).await, StatusCode::OK);
     }
     assert_eq!(state.token_requests.load(Ordering::SeqCst), 1);
-    assert_eq!(*state.scopes.lock().unwrap(), vec!["melderegister:lesen".to_string()]);
+    assert_eq!(
+        *state.scopes.lock().unwrap(),
+        vec!["melderegister:lesen".to_string()]
+    );
     assert_eq!(
         conn.authorization(&AuthChoice::Default).await,
         Ok(Some("Bearer tok-1".into()))
     );
     let secrets = conn.secret_values();
     for s in [CLIENT_ID, CLIENT_SECRET, "tok-1"] {
-        assert!(secrets.contains(&s.to_string()), "{s} missing in {secrets:?}");
+        assert!(
+            secrets.contains(&s.to_string()),
+            "{s} missing in {secrets:?}"
+        );
     }
     let debug = format!("{conn:?}");
     assert!(!debug.contains(CLIENT_SECRET), "{debug}");
@@ -172,7 +195,11 @@ async fn token_is_fetched_once_and_reused() {
 async fn concurrent_callers_share_one_fetch() {
     init_crypto();
     let (origin, state) = start().await;
-    let conn = Arc::new(oauth_connection(&origin, &format!("{origin}/oauth/slow"), CLIENT_SECRET));
+    let conn = Arc::new(oauth_connection(
+        &origin,
+        &format!("{origin}/oauth/slow"),
+        CLIENT_SECRET,
+    ));
     let tasks: Vec<_> = (0..8)
         .map(|_| {
             let conn = conn.clone();
@@ -190,11 +217,20 @@ async fn short_lived_token_is_refreshed() {
     init_crypto();
     let (origin, state) = start().await;
     let conn = oauth_connection(&origin, &format!("{origin}/oauth/short"), CLIENT_SECRET);
-    let first = conn.authorization(&AuthChoice::Default).await.expect("first");
-    let again = conn.authorization(&AuthChoice::Default).await.expect("again");
+    let first = conn
+        .authorization(&AuthChoice::Default)
+        .await
+        .expect("first");
+    let again = conn
+        .authorization(&AuthChoice::Default)
+        .await
+        .expect("again");
     assert_eq!(first, again, "a fresh token is reused");
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let later = conn.authorization(&AuthChoice::Default).await.expect("later");
+    let later = conn
+        .authorization(&AuthChoice::Default)
+        .await
+        .expect("later");
     assert_eq!(later, Some("Bearer tok-2".into()));
     assert_eq!(get_personen(&conn).await, StatusCode::OK);
     assert_eq!(state.token_requests.load(Ordering::SeqCst), 2);
@@ -217,7 +253,10 @@ async fn wrong_secret_gives_status_and_redacted_excerpt() {
     let conn = oauth_connection(&origin, &format!("{origin}/oauth/long"), wrong);
     let (status, detail) = token_error(&conn).await;
     assert_eq!(status, Some(401));
-    assert!(detail.contains("401") && detail.contains("invalid_client"), "{detail}");
+    assert!(
+        detail.contains("401") && detail.contains("invalid_client"),
+        "{detail}"
+    );
     assert!(!detail.contains(wrong), "secret leaked: {detail}");
     assert!(detail.contains("[REDACTED]"), "{detail}");
     let full = conn
@@ -233,7 +272,11 @@ async fn unreachable_token_endpoint_is_a_clear_error() {
     init_crypto();
     let (origin, _state) = start().await;
     let port = dead_port();
-    let conn = oauth_connection(&origin, &format!("http://127.0.0.1:{port}/token"), CLIENT_SECRET);
+    let conn = oauth_connection(
+        &origin,
+        &format!("http://127.0.0.1:{port}/token"),
+        CLIENT_SECRET,
+    );
     let (status, detail) = token_error(&conn).await;
     assert_eq!(status, None);
     assert!(detail.to_lowercase().contains("connect"), "{detail}");
@@ -246,7 +289,10 @@ async fn invalid_json_is_a_clear_error() {
     let conn = oauth_connection(&origin, &format!("{origin}/oauth/garbage"), CLIENT_SECRET);
     let (status, detail) = token_error(&conn).await;
     assert_eq!(status, Some(200));
-    assert!(detail.contains("not valid JSON") && detail.contains("<html>"), "{detail}");
+    assert!(
+        detail.contains("not valid JSON") && detail.contains("<html>"),
+        "{detail}"
+    );
 }
 
 #[tokio::test]
@@ -289,10 +335,14 @@ async fn oauth_profile_next_to_bearer_default() {
     let conn = connect(&t, &env, std::path::Path::new(".")).expect("connect");
     assert_eq!(conn.auth_kind(), "bearer");
     assert_eq!(
-        conn.authorization(&AuthChoice::Profile("service".into())).await,
+        conn.authorization(&AuthChoice::Profile("service".into()))
+            .await,
         Ok(Some("Bearer tok-1".into()))
     );
-    assert!(state.scopes.lock().unwrap().is_empty(), "no scope configured, none sent");
+    assert!(
+        state.scopes.lock().unwrap().is_empty(),
+        "no scope configured, none sent"
+    );
 }
 
 #[test]

@@ -33,7 +33,10 @@ fn joins_keep_the_base_path_and_query() {
     assert_eq!(j("/"), "https://x.example/api/v1/");
     assert_eq!(j("?q=1"), "https://x.example/api/v1?q=1");
     // A path that looks like an authority stays below the base.
-    assert_eq!(j("//evil.example/x"), "https://x.example/api/v1//evil.example/x");
+    assert_eq!(
+        j("//evil.example/x"),
+        "https://x.example/api/v1//evil.example/x"
+    );
 
     let slash = conn("https://x.example/api/v1/").expect("connect");
     assert_eq!(
@@ -56,7 +59,10 @@ fn bad_base_urls_are_rejected() {
         "https://user:pw@x.example/",
     ] {
         let err = conn(bad).expect_err(bad);
-        assert!(matches!(err, TargetError::InvalidBaseUrl { .. }), "{bad}: {err:?}");
+        assert!(
+            matches!(err, TargetError::InvalidBaseUrl { .. }),
+            "{bad}: {err:?}"
+        );
         assert!(!err.to_string().contains("pw@") || bad.contains("pw@"));
     }
 }
