@@ -64,10 +64,8 @@ pub(crate) async fn access_token(
     issued: &IssuedTokens,
 ) -> Result<String, AuthError> {
     let mut slot = cred.cache.slot.lock().await;
-    if let Some(cached) = slot.as_ref() {
-        if Instant::now() < cached.refresh_at {
-            return Ok(cached.value.clone());
-        }
+    if let Some(cached) = slot.as_ref().filter(|c| Instant::now() < c.refresh_at) {
+        return Ok(cached.value.clone());
     }
     *slot = None;
     let started = Instant::now();
