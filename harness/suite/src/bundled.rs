@@ -1,6 +1,10 @@
 //! The suites embedded in the binary, and how a user's suite spec
 //! (`meldewesen`, `meldewesen@1.0.0`, `meldewesen@1.0`, or a path) is
 //! resolved to one of them or to a folder on disk.
+//!
+//! A version prefix (`1`, `1.0`) picks the newest matching release; a
+//! pre-release is picked only when no release matches. A full version must
+//! match exactly.
 
 use std::path::{Path, PathBuf};
 
@@ -111,10 +115,17 @@ pub fn resolve_in(root: &Dir<'_>, spec: &str) -> Result<SuiteSource, ResolveErro
         None => Vec::new(),
         Some(p) => parse_prefix(p)?,
     };
-    let matching = versions
+    let candidates: Vec<&Version> = versions
         .iter()
+        .copied()
         .filter(|v| matches_prefix(v, &wanted, prefix.unwrap_or("")))
-        .max();
+        .collect();
+    // Newest release first; a pre-release only when nothing else matches.
+    let matching = candidates
+        .iter()
+        .filter(|v| v.pre.is_empty())
+        .max()
+        .or_else(|| candidates.iter().max());
     match matching {
         Some(v) => Ok(SuiteSource::Bundled {
             name: name.into(),
@@ -149,5 +160,5 @@ fn matches_prefix(v: &Version, wanted: &[u64], raw: &str) -> bool {
         return *v == exact;
     }
     let have = [v.major, v.minor, v.patch];
-    wanted.iter().zip(have.iter()).all(|(w, h)| w == h) && v.pre.is_empty()
+    wanted.iter().zip(have.iter()).all(|(w, h)| w == h)
 }

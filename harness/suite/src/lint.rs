@@ -94,7 +94,11 @@ pub fn lint(input: &LintInput<'_>) -> Diagnostics {
             );
         }
     }
-    if let (Some(m), true) = (input.manifest, input.all_case_files_loaded) {
+    if let (Some(m), true, true) = (
+        input.manifest,
+        input.all_case_files_loaded,
+        input.case_file_count > 0,
+    ) {
         lint_coverage(m, input.case_files, &mut out);
     }
     out
@@ -136,19 +140,19 @@ fn lint_manifest(m: &Parsed<SuiteManifest>, input: &LintInput<'_>, out: &mut Dia
             );
         }
     }
-    if let Some(openapi) = &man.interface.openapi {
-        if !input.schemas.contains(openapi) {
-            out.push(
-                m.at(
-                    Diagnostic::error(
-                        codes::MISSING_OPENAPI,
-                        format!("interface OpenAPI document `{openapi}` is not in schemas/"),
-                    )
-                    .with_label("file not found"),
-                    "/interface/openapi",
-                ),
-            );
-        }
+    if let Some(openapi) = &man.interface.openapi
+        && !input.schemas.contains(openapi)
+    {
+        out.push(
+            m.at(
+                Diagnostic::error(
+                    codes::MISSING_OPENAPI,
+                    format!("interface OpenAPI document `{openapi}` is not in schemas/"),
+                )
+                .with_label("file not found"),
+                "/interface/openapi",
+            ),
+        );
     }
     if input.case_file_count == 0 {
         let ptr = if man.cases.is_some() { "/cases" } else { "" };
@@ -390,19 +394,16 @@ fn lint_step(
         if let Some(p) = &b.pointer {
             lint_pointer(file, &format!("{bp}/pointer"), p, out);
         }
-        if let Some(path) = &b.path {
-            if let Err(e) = serde_json_path::JsonPath::parse(path) {
-                out.push(
-                    file.at(
-                        Diagnostic::error(
-                            codes::INVALID_JSONPATH,
-                            format!("invalid JSONPath: {e}"),
-                        )
+        if let Some(path) = &b.path
+            && let Err(e) = serde_json_path::JsonPath::parse(path)
+        {
+            out.push(
+                file.at(
+                    Diagnostic::error(codes::INVALID_JSONPATH, format!("invalid JSONPath: {e}"))
                         .with_label("not RFC 9535 JSONPath"),
-                        &format!("{bp}/path"),
-                    ),
-                );
-            }
+                    &format!("{bp}/path"),
+                ),
+            );
         }
         if let Some(v) = &b.equals {
             lint_value(file, &format!("{bp}/equals"), v, scope, out);
@@ -429,6 +430,7 @@ fn lint_regex(file: &Parsed<CaseFile>, ptr: &str, re: &str, out: &mut Diagnostic
                 .last()
                 .unwrap_or("syntax error")
                 .trim()
+                .trim_start_matches("error: ")
                 .to_string(),
             other => other.to_string(),
         };

@@ -3,7 +3,8 @@
 //!
 //! Schemas may steer the diagnostic with two annotations on the failing
 //! subschema: `x-konform-code` (a stable code such as `version-not-semver`,
-//! used instead of `konform::schema`) and `description` (shown as help).
+//! used instead of `konform::schema`), `x-konform-message` (the message,
+//! `{value}` replaced by the offending JSON value) and `description` (help).
 
 use std::sync::Arc;
 
@@ -43,12 +44,24 @@ pub fn validate(
             .and_then(Value::as_str)
             .and_then(known_code)
             .unwrap_or(codes::SCHEMA);
+        let custom = node
+            .and_then(|n| n.get("x-konform-message"))
+            .and_then(Value::as_str)
+            .map(|m| {
+                let shown = value
+                    .pointer(&ptr)
+                    .map(Value::to_string)
+                    .unwrap_or_default();
+                m.replace("{value}", &shown)
+            });
         let description = node
             .and_then(|n| n.get("description"))
             .and_then(Value::as_str);
-        for (target_ptr, on_key, message) in
-            describe(err.kind(), &ptr, value, node, err.to_string())
-        {
+        let mut found = describe(err.kind(), &ptr, value, node, err.to_string());
+        if let Some(m) = custom {
+            found = vec![(ptr.clone(), false, m)];
+        }
+        for (target_ptr, on_key, message) in found {
             if !seen.insert((target_ptr.clone(), message.clone())) {
                 continue;
             }
@@ -59,9 +72,13 @@ pub fn validate(
             } else {
                 index.nearest(&target_ptr)
             };
-            let mut d = Diagnostic::error(code, message)
-                .at(source, pos)
-                .with_label(if on_key { "unknown key" } else { "here" });
+            let mut d = Diagnostic::error(code, message).at(source, pos).with_label(
+                match kind_label(err.kind()) {
+                    Some(l) => l,
+                    None if on_key => "unknown key",
+                    None => "here",
+                },
+            );
             if let Some(h) = description {
                 d = d.with_help(h.to_string());
             }
@@ -70,6 +87,13 @@ pub fn validate(
     }
     diags.sort();
     diags
+}
+
+fn kind_label(kind: &ValidationErrorKind) -> Option<&'static str> {
+    match kind {
+        ValidationErrorKind::Required { .. } => Some("incomplete"),
+        _ => None,
+    }
 }
 
 fn known_code(name: &str) -> Option<&'static str> {
@@ -91,7 +115,8 @@ fn keyword_node<'s>(schema: &'s Value, location: Option<&str>) -> Option<&'s Val
     schema.pointer(parent)
 }
 
-/// Pointer, whether to point at the key, and message for each problem.
+/// Pointer, whether to point at its key (unknown or incomplete entries) rather
+/// than its value, and message for each problem.
 fn describe(
     kind: &ValidationErrorKind,
     ptr: &str,
@@ -128,7 +153,11 @@ fn describe(
                 .as_str()
                 .map(str::to_string)
                 .unwrap_or_else(|| property.to_string());
-            here(format!("missing required key `{name}`"))
+            vec![(
+                ptr.to_string(),
+                true,
+                format!("missing required key `{name}`"),
+            )]
         }
         ValidationErrorKind::Type { kind } => {
             let found = instance.pointer(ptr).map(type_name).unwrap_or("nothing");

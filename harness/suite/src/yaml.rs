@@ -214,8 +214,7 @@ impl<'a> Builder<'a> {
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
                 let is_str_tag = tag.as_ref().is_some_and(|t| {
-                    t.handle == "tag:yaml.org,2002:" && t.suffix == "str"
-                        || t.handle == "!!" && t.suffix == "str"
+                    t.suffix == "str" && (t.handle == "tag:yaml.org,2002:" || t.handle == "!!")
                 });
                 let v = if style != ScalarStyle::Plain || is_str_tag {
                     Value::String(text.into_owned())
@@ -411,19 +410,21 @@ fn resolve_plain(s: &str) -> Result<Value, String> {
         }
         _ => {}
     }
-    if let Some(hex) = s.strip_prefix("0x") {
-        if !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            return u64::from_str_radix(hex, 16)
-                .map(|n| Value::Number(n.into()))
-                .map_err(|_| format!("integer `{s}` is too large"));
-        }
+    if let Some(hex) = s.strip_prefix("0x")
+        && !hex.is_empty()
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        return u64::from_str_radix(hex, 16)
+            .map(|n| Value::Number(n.into()))
+            .map_err(|_| format!("integer `{s}` is too large"));
     }
-    if let Some(oct) = s.strip_prefix("0o") {
-        if !oct.is_empty() && oct.chars().all(|c| matches!(c, '0'..='7')) {
-            return u64::from_str_radix(oct, 8)
-                .map(|n| Value::Number(n.into()))
-                .map_err(|_| format!("integer `{s}` is too large"));
-        }
+    if let Some(oct) = s.strip_prefix("0o")
+        && !oct.is_empty()
+        && oct.chars().all(|c| matches!(c, '0'..='7'))
+    {
+        return u64::from_str_radix(oct, 8)
+            .map(|n| Value::Number(n.into()))
+            .map_err(|_| format!("integer `{s}` is too large"));
     }
     let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
     if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
@@ -436,10 +437,10 @@ fn resolve_plain(s: &str) -> Result<Value, String> {
         }
         return Err(format!("integer `{s}` is too large"));
     }
-    if is_core_float(s) {
-        if let Some(n) = s.parse::<f64>().ok().and_then(Number::from_f64) {
-            return Ok(Value::Number(n));
-        }
+    if is_core_float(s)
+        && let Some(n) = s.parse::<f64>().ok().and_then(Number::from_f64)
+    {
+        return Ok(Value::Number(n));
     }
     Ok(Value::String(s.to_string()))
 }
