@@ -107,10 +107,10 @@ impl Problem {
             "detail": self.detail,
             "instance": instance,
         });
-        if !self.errors.is_empty() {
-            if let Some(map) = doc.as_object_mut() {
-                map.insert("errors".to_string(), json!(self.errors));
-            }
+        if !self.errors.is_empty()
+            && let Some(map) = doc.as_object_mut()
+        {
+            map.insert("errors".to_string(), json!(self.errors));
         }
         serde_json::to_vec(&doc).unwrap_or_default()
     }

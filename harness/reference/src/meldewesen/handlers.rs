@@ -313,17 +313,17 @@ async fn patch(st: &AppState, id: &str, headers: &HeaderMap, body: Body) -> Answ
     if let Some(v) = k.geschlecht {
         next.geschlecht = v;
     }
-    if let Some(r) = &next.rufname {
-        if !next.vornamen.iter().any(|v| norm(v) == norm(r)) {
-            let mut errs = Errors::default();
-            let at = if rufname_patched {
-                "/rufname"
-            } else {
-                "/vornamen"
-            };
-            errs.push(at, RUFNAME, "the Rufname must be one of the Vornamen");
-            return Err(errs.into_problem());
-        }
+    if let Some(r) = &next.rufname
+        && !next.vornamen.iter().any(|v| norm(v) == norm(r))
+    {
+        let mut errs = Errors::default();
+        let at = if rufname_patched {
+            "/rufname"
+        } else {
+            "/vornamen"
+        };
+        errs.push(at, RUFNAME, "the Rufname must be one of the Vornamen");
+        return Err(errs.into_problem());
     }
     if next != *p {
         next.geaendert_am = now_timestamp();

@@ -182,14 +182,14 @@ fn personendaten(v: &Value, at: &str, errs: &mut Errors) -> Checked<Personendate
         .and_then(|v| geburtsdatum(v, &ptr(at, "geburtsdatum"), errs));
     let geschlecht = required(map, at, "geschlecht", errs)
         .and_then(|v| one_of(v, &ptr(at, "geschlecht"), GESCHLECHTER, GESCHLECHT, errs));
-    if let (Ok(Some(r)), Ok(v)) = (&rufname, &vornamen) {
-        if !rufname_in(r, v) {
-            errs.push(
-                &ptr(at, "rufname"),
-                RUFNAME,
-                "the Rufname must be one of the Vornamen",
-            );
-        }
+    if let (Ok(Some(r)), Ok(v)) = (&rufname, &vornamen)
+        && !rufname_in(r, v)
+    {
+        errs.push(
+            &ptr(at, "rufname"),
+            RUFNAME,
+            "the Rufname must be one of the Vornamen",
+        );
     }
     Ok(Personendaten {
         familienname: familienname?,
@@ -220,11 +220,12 @@ fn meldepflichtiger(v: &Value, at: &str, errs: &mut Errors) -> Checked<(String, 
     Ok((f?, v?))
 }
 
-/// The confirmed flat, date and persons of a Wohnungsgeberbestätigung (§ 19 BMG).
+/// The confirmed flat, date and persons of a Wohnungsgeberbestätigung (§ 19 BMG),
+/// each on its own so that one bad member does not hide the other comparisons.
 struct Bestaetigung {
-    datum: String,
-    wohnung: Adresse,
-    meldepflichtige: Vec<(String, Vec<String>)>,
+    datum: Checked<String>,
+    wohnung: Checked<Adresse>,
+    meldepflichtige: Checked<Vec<(String, Vec<String>)>>,
 }
 
 fn wohnungsgeberbestaetigung(v: &Value, at: &str, errs: &mut Errors) -> Checked<Bestaetigung> {
@@ -259,13 +260,11 @@ fn wohnungsgeberbestaetigung(v: &Value, at: &str, errs: &mut Errors) -> Checked<
         required(map, at, "wohnung", errs).and_then(|v| adresse(v, &ptr(at, "wohnung"), errs));
     let meldepflichtige = required(map, at, "meldepflichtige", errs)
         .and_then(|v| array(v, &ptr(at, "meldepflichtige"), 100, errs, meldepflichtiger));
-    wg?;
-    eig?;
-    ereignis?;
+    let _ = (wg, eig, ereignis);
     Ok(Bestaetigung {
-        datum: datum?,
-        wohnung: wohnung?,
-        meldepflichtige: meldepflichtige?,
+        datum,
+        wohnung,
+        meldepflichtige,
     })
 }
 
@@ -313,26 +312,27 @@ pub fn anmeldung(v: &Value) -> Result<Anmeldung, Errors> {
         )),
         Some(v) => wohnungsgeberbestaetigung(v, "/wohnungsgeberbestaetigung", e),
     };
-    if let (Ok(b), Ok(w)) = (&wgb, &wohnung) {
-        if !b.wohnung.same_flat(w) {
-            e.push(
-                "/wohnungsgeberbestaetigung/wohnung",
-                WOHNUNGSGEBER_ADRESSE,
-                "the Wohnungsgeber confirmed a different flat",
-            );
-        }
+    let confirmed = wgb.as_ref().ok();
+    if let (Some(Ok(b)), Ok(w)) = (confirmed.map(|b| &b.wohnung), &wohnung)
+        && !b.same_flat(w)
+    {
+        e.push(
+            "/wohnungsgeberbestaetigung/wohnung",
+            WOHNUNGSGEBER_ADRESSE,
+            "the Wohnungsgeber confirmed a different flat",
+        );
     }
-    if let (Ok(b), Ok(d)) = (&wgb, &einzug) {
-        if b.datum != *d {
-            e.push(
-                "/wohnungsgeberbestaetigung/datum",
-                WOHNUNGSGEBER_DATUM,
-                "the confirmed date differs from the Einzugsdatum",
-            );
-        }
+    if let (Some(Ok(b)), Ok(d)) = (confirmed.map(|b| &b.datum), &einzug)
+        && b != d
+    {
+        e.push(
+            "/wohnungsgeberbestaetigung/datum",
+            WOHNUNGSGEBER_DATUM,
+            "the confirmed date differs from the Einzugsdatum",
+        );
     }
-    if let (Ok(b), Ok(p)) = (&wgb, &person) {
-        let listed = b.meldepflichtige.iter().any(|(f, vs)| {
+    if let (Some(Ok(m)), Ok(p)) = (confirmed.map(|b| &b.meldepflichtige), &person) {
+        let listed = m.iter().any(|(f, vs)| {
             norm(f) == norm(&p.familienname) && vs.iter().any(|v| rufname_in(v, &p.vornamen))
         });
         if !listed {
