@@ -81,8 +81,12 @@ async fn bare_rate(
     let per_task = n / concurrency;
     let mut tasks = Vec::new();
     for t in 0..concurrency {
-        let (client, base, token, validator) =
-            (client.clone(), base.clone(), token.clone(), validator.clone());
+        let (client, base, token, validator) = (
+            client.clone(),
+            base.clone(),
+            token.clone(),
+            validator.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             for i in 0..per_task {
                 let url = format!("{base}/personen/mw-000{}", 1 + (t * per_task + i) % 7);
@@ -148,7 +152,12 @@ fn main() {
         let files: Vec<(String, serde_json::Value)> = suite
             .schemas
             .iter()
-            .map(|(p, v)| (format!("{}{p}", konform_runner::schemas::SCHEMA_BASE), v.clone()))
+            .map(|(p, v)| {
+                (
+                    format!("{}{p}", konform_runner::schemas::SCHEMA_BASE),
+                    v.clone(),
+                )
+            })
             .collect();
         let registry = jsonschema::Registry::new()
             .extend(files.iter().map(|(u, v)| (u.as_str(), v)))
@@ -160,19 +169,43 @@ fn main() {
                 .build(&schema)
                 .expect("validator"),
         );
-        let base = connected.conn.base_url().to_string().trim_end_matches('/').to_string();
+        let base = connected
+            .conn
+            .base_url()
+            .to_string()
+            .trim_end_matches('/')
+            .to_string();
         let token = konform_reference::FULL_TOKEN.to_string();
         let client = connected.conn.client().clone();
 
         // Warm up both paths (connections, allocator).
         let warm = Arc::new(bench_cases(200));
         let _ = konform_rate(ctx.clone(), warm, 8).await;
-        let _ = bare_rate(client.clone(), base.clone(), token.clone(), validator.clone(), 200, 8).await;
+        let _ = bare_rate(
+            client.clone(),
+            base.clone(),
+            token.clone(),
+            validator.clone(),
+            200,
+            8,
+        )
+        .await;
 
         println!("exchanges per measurement: {n}");
-        println!("{:<12} {:>14} {:>14} {:>8}", "concurrency", "konform/s", "bare/s", "ratio");
+        println!(
+            "{:<12} {:>14} {:>14} {:>8}",
+            "concurrency", "konform/s", "bare/s", "ratio"
+        );
         for jobs in [1usize, 8] {
-            let bare = bare_rate(client.clone(), base.clone(), token.clone(), validator.clone(), n, jobs).await;
+            let bare = bare_rate(
+                client.clone(),
+                base.clone(),
+                token.clone(),
+                validator.clone(),
+                n,
+                jobs,
+            )
+            .await;
             let konform = konform_rate(ctx.clone(), cases.clone(), jobs).await;
             println!(
                 "{jobs:<12} {konform:>14.0} {bare:>14.0} {:>7.2}x",

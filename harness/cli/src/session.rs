@@ -24,7 +24,10 @@ pub enum TargetSpec {
     /// The embedded reference implementation of the suite's interface.
     Embedded,
     /// A target file, already parsed; `base_dir` resolves relative paths in it.
-    File { file: TargetFile, base_dir: PathBuf },
+    File {
+        file: Box<TargetFile>,
+        base_dir: PathBuf,
+    },
 }
 
 /// Options of one run.

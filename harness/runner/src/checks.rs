@@ -127,7 +127,7 @@ fn status_message(response: &ResponseView<'_>) -> String {
     msg
 }
 
-fn header_values<'h>(headers: &'h HeaderMap, name: &str) -> Vec<String> {
+fn header_values(headers: &HeaderMap, name: &str) -> Vec<String> {
     headers
         .get_all(name)
         .iter()
@@ -152,7 +152,7 @@ fn check_header(
         let expected = render_string(&mut *render, expected)?;
         AssertionOutcome {
             check: format!("header {name} equals"),
-            passed: values.iter().any(|v| *v == expected),
+            passed: values.contains(&expected),
             expected: Some(json!(expected)),
             received: Some(received),
             message: None,

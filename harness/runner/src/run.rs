@@ -55,11 +55,10 @@ fn skipped(case: &Case, reason: String) -> CaseResult {
 
 /// Why a case is not run, or `None` when it runs.
 fn skip_reason(case: &Case, settings: &RunSettings) -> Option<String> {
-    if !settings.claimed.iter().any(|c| *c == case.class) {
+    if !settings.claimed.contains(&case.class) {
         return Some(format!("class `{}` not claimed by the target", case.class));
     }
-    if !settings.class_filter.is_empty() && !settings.class_filter.iter().any(|c| *c == case.class)
-    {
+    if !settings.class_filter.is_empty() && !settings.class_filter.contains(&case.class) {
         return Some(format!("class `{}` not selected", case.class));
     }
     None

@@ -20,7 +20,10 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         Some(path) => {
             let file = load_target_file(path)?;
             let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-            TargetSpec::File { file, base_dir }
+            TargetSpec::File {
+                file: Box::new(file),
+                base_dir,
+            }
         }
         None => TargetSpec::Embedded,
     };
