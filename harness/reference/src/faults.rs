@@ -6,6 +6,18 @@ use std::collections::BTreeSet;
 
 use crate::ReferenceError;
 
+/// A fault an implementation can switch on: its name, the requirement it
+/// breaks, and what it does. Listed by `konform reference faults`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaultInfo {
+    /// Kebab-case name, e.g. `auskunft-leaks-geburtsdatum`.
+    pub name: &'static str,
+    /// The requirement id the fault breaks, e.g. `MW-AUS-003`.
+    pub requirement: &'static str,
+    /// One sentence: what the broken implementation does.
+    pub description: &'static str,
+}
+
 /// Faults switched on for one server; only names the interface knows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Faults(BTreeSet<String>);
@@ -15,12 +27,12 @@ impl Faults {
     pub fn parse(
         interface: &str,
         version: &str,
-        known: &[&str],
+        known: &[FaultInfo],
         requested: &[String],
     ) -> Result<Faults, ReferenceError> {
         let mut set = BTreeSet::new();
         for name in requested {
-            if !known.contains(&name.as_str()) {
+            if !known.iter().any(|f| f.name == name) {
                 return Err(ReferenceError::UnknownFault {
                     fault: name.clone(),
                     interface: interface.to_string(),
@@ -28,7 +40,7 @@ impl Faults {
                     known: if known.is_empty() {
                         "none".to_string()
                     } else {
-                        known.join(", ")
+                        known.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
                     },
                 });
             }

@@ -19,7 +19,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use error::ReferenceError;
-pub use faults::Faults;
+pub use faults::{FaultInfo, Faults};
 
 /// Test-only bearer token that carries every scope of every bundled interface.
 pub const FULL_TOKEN: &str = "konform-reference-full";
@@ -36,17 +36,44 @@ pub enum AuthMode {
 }
 
 impl AuthMode {
-    /// [`FULL_TOKEN`] with all scopes and [`LIMITED_TOKEN`] with `meldewesen:lesen` only.
+    /// [`FULL_TOKEN`] with every scope of every interface, and
+    /// [`LIMITED_TOKEN`] with each interface's read-only scopes.
     pub fn reference_tokens() -> Self {
-        let all = meldewesen::SCOPES.iter().map(|s| s.to_string()).collect();
+        let mut all = Vec::new();
+        let mut limited = Vec::new();
+        for entry in registry() {
+            all.extend(entry.scopes.iter().map(|s| s.to_string()));
+            limited.extend(entry.limited_scopes.iter().map(|s| s.to_string()));
+        }
         let mut tokens = HashMap::new();
         tokens.insert(FULL_TOKEN.to_string(), all);
-        tokens.insert(
-            LIMITED_TOKEN.to_string(),
-            vec![meldewesen::SCOPE_LESEN.to_string()],
-        );
+        tokens.insert(LIMITED_TOKEN.to_string(), limited);
         AuthMode::Tokens(tokens)
     }
+}
+
+/// One embedded reference implementation: how to find it, which scopes it
+/// knows, which faults it offers and how to build its router.
+pub struct InterfaceEntry {
+    pub name: &'static str,
+    pub version: &'static str,
+    /// Every OAuth scope of the interface (all granted to [`FULL_TOKEN`]).
+    pub scopes: &'static [&'static str],
+    /// The scopes granted to [`LIMITED_TOKEN`] (the suites' `limited` profile).
+    pub limited_scopes: &'static [&'static str],
+    pub faults: &'static [FaultInfo],
+    pub router: fn(AuthMode, Faults) -> axum::Router,
+}
+
+/// Every embedded reference implementation. A new interface adds one line.
+pub fn registry() -> Vec<InterfaceEntry> {
+    vec![meldewesen::entry()]
+}
+
+fn find(interface: &str, version: &str) -> Option<InterfaceEntry> {
+    registry()
+        .into_iter()
+        .find(|e| e.name == interface && e.version == version)
 }
 
 /// Options for [`serve`].
@@ -103,16 +130,14 @@ impl Drop for RunningReference {
 
 /// Every bundled interface that has a reference implementation: `(name, version)`.
 pub fn interfaces() -> Vec<(&'static str, &'static str)> {
-    vec![(meldewesen::NAME, meldewesen::VERSION)]
+    registry().iter().map(|e| (e.name, e.version)).collect()
 }
 
-/// The fault names a reference implementation understands (empty when there is none).
-pub fn known_faults(interface: &str, version: &str) -> Vec<&'static str> {
-    if (interface, version) == (meldewesen::NAME, meldewesen::VERSION) {
-        meldewesen::FAULTS.to_vec()
-    } else {
-        Vec::new()
-    }
+/// The faults a reference implementation offers (empty when there is none).
+pub fn faults(interface: &str, version: &str) -> Vec<FaultInfo> {
+    find(interface, version)
+        .map(|e| e.faults.to_vec())
+        .unwrap_or_default()
 }
 
 /// Starts the reference implementation of `interface`@`version` and returns
@@ -122,10 +147,7 @@ pub async fn serve(
     version: &str,
     opts: ServeOptions,
 ) -> Result<RunningReference, ReferenceError> {
-    let router = if (interface, version) == (meldewesen::NAME, meldewesen::VERSION) {
-        let faults = Faults::parse(interface, version, meldewesen::FAULTS, &opts.faults)?;
-        meldewesen::router(opts.auth, faults)
-    } else {
+    let Some(entry) = find(interface, version) else {
         let available = interfaces()
             .iter()
             .map(|(n, v)| format!("{n}@{v}"))
@@ -137,6 +159,8 @@ pub async fn serve(
             available,
         });
     };
+    let faults = Faults::parse(interface, version, entry.faults, &opts.faults)?;
+    let router = (entry.router)(opts.auth, faults);
 
     let listener = TcpListener::bind(opts.bind)
         .await

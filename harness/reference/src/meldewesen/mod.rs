@@ -21,6 +21,8 @@ use crate::common::pipeline::finish;
 use crate::{AuthMode, Faults};
 use model::Person;
 
+use crate::faults::FaultInfo;
+
 pub const NAME: &str = "meldewesen";
 pub const VERSION: &str = "1.0";
 pub const SCOPE_MELDUNG: &str = "meldewesen:meldung";
@@ -29,7 +31,7 @@ pub const SCOPE_AUSKUNFT: &str = "meldewesen:auskunft";
 pub const SCOPES: &[&str] = &[SCOPE_MELDUNG, SCOPE_LESEN, SCOPE_AUSKUNFT];
 pub const CLASSES: &[&str] = &["querschnitt", "anmeldung", "bescheinigung", "auskunft"];
 /// Faults this implementation can switch on (none yet).
-pub const FAULTS: &[&str] = &[];
+pub const FAULTS: &[FaultInfo] = &[];
 
 /// Mutable state: the register and the idempotency store, behind one lock so
 /// that a replay check and the creation it guards are atomic.
@@ -52,6 +54,18 @@ impl AppState {
         self.inner
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Meldewesen 1.0 in the registry of reference implementations.
+pub fn entry() -> crate::InterfaceEntry {
+    crate::InterfaceEntry {
+        name: NAME,
+        version: VERSION,
+        scopes: SCOPES,
+        limited_scopes: &[SCOPE_LESEN],
+        faults: FAULTS,
+        router,
     }
 }
 
