@@ -163,3 +163,70 @@ async fn a_dead_target_still_gets_a_report() {
         assert!(reason.contains("connection failed"), "reason: {reason}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_snapshot() {
+    let server = support::misbehaving::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = write_target(dir.path(), &server.base_url(), Some("core"));
+    let run = run_konform(target, dir.path().join("out")).await;
+    let port = server.addr.port().to_string();
+    insta::assert_json_snapshot!("probe-report", run.report, {
+        ".harness.version" => "[version]",
+        ".suite.digest" => "[digest]",
+        ".target.base_url" => "[base_url]",
+        ".run.started_at" => "[time]",
+        ".run.finished_at" => "[time]",
+        ".run.duration_ms" => "[ms]",
+        ".cases[].duration_ms" => "[ms]",
+        ".cases[].steps[].duration_ms" => "[ms]",
+        ".cases[].steps[].request.url" => insta::dynamic_redaction(move |value, _| {
+            value.as_str().map(|s| s.replace(&port, "PORT")).unwrap_or_default()
+        }),
+        ".cases[].steps[].request.headers" => "[request headers]",
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_still_writes_a_report_marked_incomplete() {
+    // Every request hangs, so every case is in flight when the interrupt comes.
+    let server = support::misbehaving::start_silent().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = write_target(dir.path(), &server.base_url(), Some("core"));
+    let out = dir.path().join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_konform"))
+        .arg("run")
+        .arg(probe_suite())
+        .arg("--target")
+        .arg(&target)
+        .arg("--out")
+        .arg(&out)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn konform");
+    // Each step would time out after 1.5 s; interrupt well before.
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let killed = Command::new("kill")
+        .arg("-INT")
+        .arg(child.id().to_string())
+        .status()
+        .expect("send SIGINT");
+    assert!(killed.success());
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert_eq!(status.code(), Some(3), "an interrupted run exits 3");
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("probe@1.0.0.json")).expect("report written"),
+    )
+    .expect("report is JSON");
+    assert_valid_report(&report);
+    assert_eq!(report["run"]["complete"], false);
+    assert_eq!(report["verdict"], "incomplete");
+    let (verdict, reason) = verdict_and_reason(&report, "probe.slow");
+    assert_eq!(verdict, "skip");
+    assert!(reason.contains("interrupted"), "reason: {reason}");
+}

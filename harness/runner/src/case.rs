@@ -224,19 +224,19 @@ async fn run_step(
     });
     step_evidence.assertions = checked.outcomes.clone();
     let stop = if let Some(failed) = checked.first_failure() {
-        Some(Stop::Fail(format!("{label}: {}", describe_failure(failed))))
-    } else if let Some(e) = &checked.template_error {
-        Some(Stop::Error(format!("{label}: {e}")))
-    } else if let Some(e) = &checked.json_error {
-        Some(Stop::Error(format!("{label}: {e}")))
+        Some(Stop::Fail(describe_failure(failed)))
+    } else if let Some(e) = checked
+        .template_error
+        .as_ref()
+        .or(checked.json_error.as_ref())
+    {
+        step_evidence.error = Some(e.clone());
+        Some(Stop::Error(e.clone()))
     } else {
-        capture(state, &step.capture, &view).map(|msg| Stop::Fail(format!("{label}: {msg}")))
+        capture(state, &step.capture, &view).map(Stop::Fail)
     };
-    if let Some(Stop::Error(reason)) = &stop {
-        step_evidence.error = Some(reason.clone());
-    }
     evidence.push(step_evidence);
-    stop
+    stop.map(|s| prefix(s, label))
 }
 
 fn prefix(stop: Stop, label: &str) -> Stop {
@@ -247,8 +247,14 @@ fn prefix(stop: Stop, label: &str) -> Stop {
     }
 }
 
-/// "status: expected 201, received 422 (unexpected status 422 (Validation failed))".
+/// One line for a failed assertion: `status: expected 201, received 422
+/// (Validation failed: …)` or, for a schema, `schema X: at /plz: … is not …`.
 pub fn describe_failure(o: &konform_model::report::AssertionOutcome) -> String {
+    if o.check.starts_with("schema ")
+        && let Some(m) = &o.message
+    {
+        return format!("{}: {m}", o.check);
+    }
     let show = |v: &Option<Value>| match v {
         Some(Value::String(s)) => s.clone(),
         Some(v) => v.to_string(),

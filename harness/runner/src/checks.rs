@@ -58,9 +58,13 @@ pub fn check(
         result.outcomes.push(AssertionOutcome {
             check: "status".into(),
             passed,
-            expected: Some(json!(status.to_string())),
+            expected: serde_json::to_value(status).ok(),
             received: Some(json!(response.status)),
-            message: (!passed).then(|| status_message(response)),
+            message: if passed {
+                None
+            } else {
+                problem_summary(response)
+            },
         });
         if !passed {
             return result;
@@ -112,19 +116,19 @@ pub fn check(
     result
 }
 
-/// For a wrong status, a short hint of what the target said instead.
-fn status_message(response: &ResponseView<'_>) -> String {
-    let mut msg = format!("unexpected status {}", response.status);
-    if let Ok(Value::Object(map)) = response.json() {
-        let title = map.get("title").and_then(Value::as_str);
-        let detail = map.get("detail").and_then(Value::as_str);
-        match (title, detail) {
-            (Some(t), Some(d)) => msg.push_str(&format!(" ({t}: {d})")),
-            (Some(t), None) => msg.push_str(&format!(" ({t})")),
-            _ => {}
-        }
+/// For a wrong status: the problem document's title and detail, if any.
+fn problem_summary(response: &ResponseView<'_>) -> Option<String> {
+    let Ok(Value::Object(map)) = response.json() else {
+        return None;
+    };
+    let title = map.get("title").and_then(Value::as_str);
+    let detail = map.get("detail").and_then(Value::as_str);
+    match (title, detail) {
+        (Some(t), Some(d)) => Some(format!("{t}: {d}")),
+        (Some(t), None) => Some(t.to_string()),
+        (None, Some(d)) => Some(d.to_string()),
+        (None, None) => None,
     }
-    msg
 }
 
 fn header_values(headers: &HeaderMap, name: &str) -> Vec<String> {

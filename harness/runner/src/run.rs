@@ -5,6 +5,7 @@
 //! (Ctrl-C) ends the run early; what finished is kept, the rest is recorded as
 //! not run, and the outcome is marked incomplete.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -64,6 +65,48 @@ fn skip_reason(case: &Case, settings: &RunSettings) -> Option<String> {
     None
 }
 
+/// Collects results in suite order and reports each one as it arrives.
+struct Collector<'a> {
+    cases: &'a [Case],
+    results: Vec<Option<CaseResult>>,
+    finished: usize,
+    sink: &'a dyn EventSink,
+}
+
+type Joined = Result<(tokio::task::Id, (usize, CaseResult)), tokio::task::JoinError>;
+
+impl Collector<'_> {
+    fn emit(&mut self, index: usize, result: CaseResult) {
+        self.finished += 1;
+        self.sink.on_event(&RunEvent::CaseFinished {
+            result: &result,
+            finished: self.finished,
+            total: self.cases.len(),
+        });
+        self.results[index] = Some(result);
+    }
+
+    /// A case task ended: normally, cancelled (Ctrl-C) or by a panic.
+    fn joined(&mut self, joined: Joined, task_case: &HashMap<tokio::task::Id, usize>) {
+        match joined {
+            Ok((_, (index, result))) => self.emit(index, result),
+            Err(e) => {
+                let Some(&index) = task_case.get(&e.id()) else {
+                    return;
+                };
+                let mut result = skipped(&self.cases[index], String::new());
+                if e.is_cancelled() {
+                    result.reason = Some("not finished: run interrupted".into());
+                } else {
+                    result.verdict = Verdict::Error;
+                    result.reason = Some("internal error: the case panicked".into());
+                }
+                self.emit(index, result);
+            }
+        }
+    }
+}
+
 /// Runs `cases` against the target in `ctx`.
 pub async fn run_cases(
     cases: Arc<Vec<Case>>,
@@ -73,37 +116,49 @@ pub async fn run_cases(
 ) -> RunOutcome {
     let started = SystemTime::now();
     sink.on_event(&RunEvent::Started { total: cases.len() });
-    let mut results: Vec<Option<CaseResult>> = vec![None; cases.len()];
-    let mut finished = 0usize;
-    let mut emit = |index: usize, result: CaseResult, results: &mut Vec<Option<CaseResult>>| {
-        finished += 1;
-        sink.on_event(&RunEvent::CaseFinished {
-            result: &result,
-            finished,
-            total: cases.len(),
-        });
-        results[index] = Some(result);
+    let mut collector = Collector {
+        cases: &cases,
+        results: vec![None; cases.len()],
+        finished: 0,
+        sink,
     };
+    // At most `jobs` cases exist as tasks at any time: a permit is taken
+    // before a case is spawned and released when its task ends.
     let semaphore = Arc::new(Semaphore::new(settings.jobs.max(1)));
     let mut tasks = JoinSet::new();
-    let mut task_case = std::collections::HashMap::new();
+    let mut task_case = HashMap::new();
+    let mut interrupted = false;
     for (index, case) in cases.iter().enumerate() {
         if let Some(reason) = skip_reason(case, settings) {
-            emit(index, skipped(case, reason), &mut results);
+            collector.emit(index, skipped(case, reason));
             continue;
         }
-        let (cases, ctx, semaphore) = (cases.clone(), ctx.clone(), semaphore.clone());
+        let permit = tokio::select! {
+            biased;
+            () = settings.cancel.cancelled() => {
+                interrupted = true;
+                break;
+            }
+            permit = semaphore.clone().acquire_owned() => match permit {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+        };
+        while let Some(joined) = tasks.try_join_next_with_id() {
+            collector.joined(joined, &task_case);
+        }
+        let (cases, ctx) = (cases.clone(), ctx.clone());
         let handle = tasks.spawn(async move {
-            let _permit = semaphore.acquire_owned().await;
-            let result = run_case(&cases[index], &ctx).await;
-            let redactor = Redactor::new(ctx.conn.secret_values());
-            let mut result = result;
-            redactor.case(&mut result);
+            let _permit = permit;
+            let mut result = run_case(&cases[index], &ctx).await;
+            Redactor::new(ctx.conn.secret_values()).case(&mut result);
             (index, result)
         });
         task_case.insert(handle.id(), index);
     }
-    let mut interrupted = false;
+    if interrupted {
+        tasks.abort_all();
+    }
     loop {
         tokio::select! {
             biased;
@@ -113,28 +168,15 @@ pub async fn run_cases(
             }
             joined = tasks.join_next_with_id() => {
                 let Some(joined) = joined else { break };
-                match joined {
-                    Ok((_, (index, result))) => emit(index, result, &mut results),
-                    Err(e) => {
-                        let Some(&index) = task_case.get(&e.id()) else { continue };
-                        let case = &cases[index];
-                        let mut result = skipped(case, String::new());
-                        if e.is_cancelled() {
-                            result.reason = Some("not finished: run interrupted".into());
-                        } else {
-                            result.verdict = Verdict::Error;
-                            result.reason = Some("internal error: the case panicked".into());
-                        }
-                        emit(index, result, &mut results);
-                    }
-                }
+                collector.joined(joined, &task_case);
             }
         }
     }
-    let results: Vec<CaseResult> = results
+    let results: Vec<CaseResult> = collector
+        .results
         .into_iter()
         .zip(cases.iter())
-        .map(|(r, case)| r.unwrap_or_else(|| skipped(case, "not run".into())))
+        .map(|(r, case)| r.unwrap_or_else(|| skipped(case, "not run: run interrupted".into())))
         .collect();
     let outcome = RunOutcome {
         results,

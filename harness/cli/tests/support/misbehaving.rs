@@ -38,6 +38,23 @@ pub async fn start() -> Misbehaving {
     Misbehaving { addr, task }
 }
 
+/// A server that accepts connections and reads requests but never answers.
+pub async fn start_silent() -> Misbehaving {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("local addr");
+    let task = tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let _ = read_path(&mut stream).await;
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            });
+        }
+    });
+    Misbehaving { addr, task }
+}
+
 /// Reads the request head and returns the path.
 async fn read_path(stream: &mut TcpStream) -> Option<String> {
     let mut buf = Vec::new();
