@@ -55,6 +55,7 @@ async fn konform_rate(ctx: Arc<CaseContext>, cases: Arc<Vec<Case>>, jobs: usize)
         jobs,
         claimed: vec!["bench".into()],
         class_filter: vec![],
+        shard: None,
         cancel: Default::default(),
     };
     let started = Instant::now();
@@ -144,6 +145,8 @@ fn main() {
                 body_limit: 10 * 1024 * 1024,
                 evidence_limit: session::EVIDENCE_LIMIT,
             },
+            personal_data: Default::default(),
+            salt: konform_runner::redact::new_salt(),
         });
         // The bare loop validates with the same schema, compiled the same way.
         let schema = serde_json::json!({

@@ -52,6 +52,10 @@ pub struct RunArgs {
     /// Cases run at the same time.
     #[arg(long, short, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Run only a deterministic slice of the cases (by case id), e.g. `2/4`;
+    /// merge the shard reports with `konform report merge`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
     /// Folder the reports are written to.
     #[arg(long, default_value = "reports/out", value_name = "DIR")]
     pub out: PathBuf,
@@ -107,4 +111,17 @@ pub enum ReferenceCommand {
     },
     /// List the embedded reference implementations.
     List,
+}
+
+/// Parses `K/N` with 1 <= K <= N.
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (k, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}`: expected K/N, e.g. 2/4"))?;
+    let k: u32 = k.trim().parse().map_err(|_| format!("`{s}`: K is not a number"))?;
+    let n: u32 = n.trim().parse().map_err(|_| format!("`{s}`: N is not a number"))?;
+    if k == 0 || k > n {
+        return Err(format!("`{s}`: K must be between 1 and N"));
+    }
+    Ok((k, n))
 }

@@ -38,6 +38,8 @@ pub struct SessionOptions {
     pub cancel: CancellationToken,
     /// Faults to switch on in the embedded reference (for mutation runs).
     pub faults: Vec<String>,
+    /// Run only shard K of N.
+    pub shard: Option<(u32, u32)>,
 }
 
 /// Why a run could not even start.
@@ -209,17 +211,26 @@ pub async fn run_connected(
     for (k, v) in &connected.fixtures {
         fixtures.insert(k.clone(), v.clone());
     }
+    let personal_data = konform_runner::redact::PersonalData::new(
+        &suite.manifest.personal_data,
+        fixtures
+            .iter()
+            .chain(suite.cases.iter().flat_map(|c| c.fixtures.iter())),
+    );
     let ctx = Arc::new(CaseContext {
         conn: connected.conn.clone(),
         compiled: Arc::new(compiled),
         fixtures,
         limits,
+        personal_data,
+        salt: konform_runner::redact::new_salt(),
     });
     let jobs = options.jobs.or(connected.jobs).unwrap_or(DEFAULT_JOBS);
     let settings = RunSettings {
         jobs,
         claimed: claimed.clone(),
         class_filter: options.class_filter.clone(),
+        shard: options.shard,
         cancel: options.cancel.clone(),
     };
     let outcome = run_cases(Arc::new(suite.cases.clone()), ctx, &settings, sink).await;
@@ -237,6 +248,7 @@ pub async fn run_connected(
         target: target_info,
         cases: outcome.results,
         class_filter: options.class_filter.clone(),
+        shard: options.shard.map(|(k, n)| format!("{k}/{n}")),
         jobs,
         started: outcome.started,
         finished: outcome.finished,

@@ -78,7 +78,7 @@ async fn bearer_token_from_the_environment() {
     let report = report_text(&out);
     assert!(report.contains("\"auth\": \"bearer\""));
     assert!(
-        report.contains("Bearer [REDACTED]"),
+        report.contains("Bearer [secret:"),
         "the Authorization header is kept, redacted"
     );
     assert!(

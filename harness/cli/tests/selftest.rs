@@ -47,6 +47,11 @@ fn main() {
                 body_limit: defaults.body_limit_bytes,
                 evidence_limit: EVIDENCE_LIMIT,
             },
+            personal_data: konform_runner::redact::PersonalData::new(
+                &suite.manifest.personal_data,
+                suite.manifest.fixtures.iter(),
+            ),
+            salt: konform_runner::redact::new_salt(),
         });
         for case in suite.cases.clone() {
             let (ctx, runtime) = (ctx.clone(), runtime.clone());

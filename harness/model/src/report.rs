@@ -83,6 +83,21 @@ pub struct RunInfo {
     /// Classes selected with `--class`; empty means all claimed ones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub class_filter: Vec<String>,
+    /// `K/N` when this run is shard K of N (`konform run --shard K/N`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+}
+
+/// The shard (1-based) of `n` that owns case `id`: a stable hash of the id,
+/// so adding a case never moves the others.
+pub fn shard_of(id: &str, n: u32) -> u32 {
+    // FNV-1a, 64 bit: tiny, stable across platforms and versions.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in id.as_bytes() {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    (hash % u64::from(n.max(1))) as u32 + 1
 }
 
 /// Verdict of one case.
@@ -250,6 +265,8 @@ pub struct ClassResult {
     pub id: String,
     pub title: String,
     pub claimed: bool,
+    /// The requirement ids that make up the class.
+    pub requirements: Vec<String>,
     pub verdict: ClassVerdict,
     /// MUST requirements that failed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

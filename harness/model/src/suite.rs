@@ -24,6 +24,11 @@ pub struct SuiteManifest {
     /// Suite-wide fixtures (`{{ fixtures.NAME }}`); a target may override them.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub fixtures: IndexMap<String, Value>,
+    /// JSON member names whose values are personal data (`familienname`,
+    /// `geburtsdatum`, ...). Their values are replaced by a salted hash in all
+    /// evidence before anything is written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub personal_data: Vec<String>,
     pub requirements: Vec<Requirement>,
     pub classes: Vec<ConformanceClass>,
     /// Case files relative to the suite folder, in order. Default: every

@@ -72,6 +72,7 @@ pub fn judge(
                 id: class.id.clone(),
                 title: class.title.clone(),
                 claimed: is_claimed,
+                requirements: class.requirements.clone(),
                 verdict: ClassVerdict::NotClaimed,
                 failed: vec![],
                 warnings: vec![],

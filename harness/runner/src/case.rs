@@ -41,6 +41,10 @@ pub struct CaseContext {
     /// Suite fixtures with the target's overrides applied.
     pub fixtures: IndexMap<String, Value>,
     pub limits: CaseLimits,
+    /// What the suite marks as personal data (redacted in evidence).
+    pub personal_data: crate::redact::PersonalData,
+    /// The run's redaction salt (never written anywhere).
+    pub salt: [u8; 16],
 }
 
 /// Outcome of a step that ends the case early.
@@ -58,22 +62,11 @@ struct CaseState<'a> {
 }
 
 impl CaseState<'_> {
-    fn lookup(&mut self, var: &Var) -> Option<Value> {
-        match var.ns {
-            Namespace::Fixtures => self
-                .case
-                .fixtures
-                .get(&var.name)
-                .or_else(|| self.ctx.fixtures.get(&var.name))
-                .cloned(),
-            Namespace::Captures => self.captures.get(&var.name).cloned(),
-            Namespace::Unique => Some(
-                self.unique
-                    .entry(var.name.clone())
-                    .or_insert_with(|| Value::String(uuid::Uuid::new_v4().to_string()))
-                    .clone(),
-            ),
-        }
+    /// The value of `unique.NAME`, generated on first use and then kept.
+    fn ensure_unique(&mut self, name: &str) {
+        self.unique
+            .entry(name.to_string())
+            .or_insert_with(|| Value::String(uuid::Uuid::new_v4().to_string()));
     }
 
     /// Renders a JSON value. Unique values are generated first so the
@@ -110,7 +103,7 @@ impl CaseState<'_> {
                 if let Ok(t) = template::parse(s) {
                     let vars: Vec<Var> = t.vars().map(|(v, _)| v.clone()).collect();
                     for v in vars.iter().filter(|v| v.ns == Namespace::Unique) {
-                        let _ = self.lookup(v);
+                        self.ensure_unique(&v.name);
                     }
                 }
             }

@@ -27,6 +27,8 @@ pub struct RunSettings {
     pub claimed: Vec<String>,
     /// Classes selected on the command line; empty means all claimed.
     pub class_filter: Vec<String>,
+    /// Run only shard K of N (`(K, N)`, 1-based); the other cases are skipped.
+    pub shard: Option<(u32, u32)>,
     pub cancel: CancellationToken,
 }
 
@@ -151,7 +153,7 @@ pub async fn run_cases(
         let handle = tasks.spawn(async move {
             let _permit = permit;
             let mut result = run_case(&cases[index], &ctx).await;
-            Redactor::new(ctx.conn.secret_values()).case(&mut result);
+            Redactor::new(ctx.conn.secret_values(), &ctx.personal_data, ctx.salt).case(&mut result);
             (index, result)
         });
         task_case.insert(handle.id(), index);

@@ -44,6 +44,7 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         class_filter: args.classes.clone(),
         cancel: cancel.clone(),
         faults: vec![],
+        shard: args.shard,
     };
     let style = Style::detect();
     let mut worst = OverallVerdict::Conformant;

@@ -1,0 +1,34 @@
+//! `konform report merge SHARD.json... -o MERGED.json`: one report from the
+//! shard reports of a run, refusing mixed suites, digests or targets.
+
+use std::path::{Path, PathBuf};
+
+use konform_model::report::Report;
+
+use super::CliError;
+
+fn read_report(path: &Path) -> Result<Report, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Input(format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_str(&text)
+        .map_err(|e| CliError::Input(format!("{} is not a konform report: {e}", path.display())))
+}
+
+pub fn run(inputs: &[PathBuf], out: &Path) -> Result<i32, CliError> {
+    let reports = inputs
+        .iter()
+        .map(|p| read_report(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let merged = konform_report::merge(&reports).map_err(|e| CliError::Input(e.to_string()))?;
+    konform_report::write_json(&merged, out).map_err(|e| CliError::Environment(e.to_string()))?;
+    println!(
+        "merged {} shard reports of {}@{} into {}: {} cases, verdict {:?}",
+        reports.len(),
+        merged.suite.id,
+        merged.suite.version,
+        out.display(),
+        merged.cases.len(),
+        merged.verdict
+    );
+    Ok(0)
+}
