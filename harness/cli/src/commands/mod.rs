@@ -2,6 +2,7 @@
 //! [`CliError`] that says which exit code it deserves.
 
 pub mod list;
+pub mod mutants;
 pub mod reference;
 pub mod run;
 pub mod suite;

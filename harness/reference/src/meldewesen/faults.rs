@@ -37,7 +37,7 @@ pub const FAULTS: &[FaultInfo] = &[
     fault(
         "service-description-wrong-version",
         "MW-QS-001",
-        "GET / names version 1.1 and omits the class querschnitt.",
+        "GET / names the version 1.1 instead of 1.0.",
     ),
     fault(
         "errors-without-problem-json",

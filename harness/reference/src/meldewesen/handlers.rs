@@ -193,15 +193,10 @@ fn remove_pointer(v: &mut Value, pointer: &str) -> bool {
 
 pub async fn service_description(State(st): State<AppState>) -> Response {
     let wrong = st.faults.on("service-description-wrong-version");
-    let classes: Vec<&str> = CLASSES
-        .iter()
-        .copied()
-        .filter(|c| !wrong || *c != "querschnitt")
-        .collect();
     let body = json!({
         "interface": NAME,
         "version": if wrong { "1.1" } else { VERSION },
-        "classes": classes,
+        "classes": CLASSES,
         "title": "Meldewesen 1.0 — konform reference implementation (illustrative, fictitious data)",
     });
     StoredResponse::json(StatusCode::OK, json_bytes(&body)).to_response(false)
