@@ -91,6 +91,8 @@ pub enum SuiteCommand {
         #[arg(required = true)]
         suites: Vec<String>,
     },
+    /// Kill score: run the suite against the reference once per fault and show which faults it catches.
+    Mutants(crate::commands::mutants::MutantsArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,6 +113,11 @@ pub enum ReferenceCommand {
     },
     /// List the embedded reference implementations.
     List,
+    /// List the faults a reference implementation offers, with the requirement each breaks.
+    Faults {
+        /// Interface and version, e.g. `meldewesen@1.0`.
+        interface: String,
+    },
 }
 
 /// Parses `K/N` with 1 <= K <= N.

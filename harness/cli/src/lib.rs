@@ -36,6 +36,9 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
         match cli.command {
             cli::Command::Run(args) => commands::run::run(args).await,
             cli::Command::List(args) => commands::list::run(args),
+            cli::Command::Suite {
+                command: cli::SuiteCommand::Mutants(args),
+            } => commands::mutants::run(args).await,
             cli::Command::Suite { command } => commands::suite::run(command),
             cli::Command::Reference { command } => commands::reference::run(command).await,
         }

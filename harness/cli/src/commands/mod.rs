@@ -3,6 +3,7 @@
 
 pub mod list;
 pub mod merge;
+pub mod mutants;
 pub mod reference;
 pub mod run;
 pub mod suite;

@@ -26,6 +26,33 @@ pub async fn run(command: ReferenceCommand) -> Result<i32, CliError> {
             }
             Ok(0)
         }
+        ReferenceCommand::Faults { interface } => {
+            let (name, version) = parse_interface(&interface)?;
+            if !konform_reference::interfaces().contains(&(name, version)) {
+                return Err(CliError::Input(format!(
+                    "{interface}: no embedded reference implementation (see `konform reference list`)"
+                )));
+            }
+            let faults = konform_reference::faults(name, version);
+            if faults.is_empty() {
+                println!("{interface}: the reference offers no faults");
+                return Ok(0);
+            }
+            let width = faults.iter().map(|f| f.name.len()).max().unwrap_or(0);
+            let req_width = faults
+                .iter()
+                .map(|f| f.requirement.len())
+                .max()
+                .unwrap_or(0);
+            for f in &faults {
+                println!(
+                    "{:width$}  {:req_width$}  {}",
+                    f.name, f.requirement, f.description
+                );
+            }
+            println!("{} faults", faults.len());
+            Ok(0)
+        }
         ReferenceCommand::Serve {
             interface,
             port,

@@ -32,6 +32,10 @@ pub fn run(command: SuiteCommand) -> Result<i32, CliError> {
             }
             Ok(code)
         }
+        // Async: dispatched to `commands::mutants` in `lib.rs` before this point.
+        SuiteCommand::Mutants(_) => Err(CliError::Input(
+            "suite mutants is run by commands::mutants".into(),
+        )),
         SuiteCommand::Digest { suites } => {
             for spec in &suites {
                 let suite = crate::suites::load_one(spec)?;

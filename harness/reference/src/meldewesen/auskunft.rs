@@ -4,50 +4,114 @@
 
 use std::collections::BTreeMap;
 
+use serde_json::Value;
+
+use super::faults::with_member;
 use super::model::{Auskunft, KEINE_AUSKUNFT, Person};
 use super::validation::{Suchanschrift, Suchdaten};
+use crate::Faults;
 use crate::common::validate::norm;
 
-fn same(a: &str, b: &str) -> bool {
-    norm(a) == norm(b)
+/// How search data are compared with the register.
+struct Compare<'a> {
+    faults: &'a Faults,
 }
 
-fn anschrift_matches(s: &Suchanschrift, p: &Person) -> bool {
-    p.wohnungen.iter().any(|w| {
-        let a = &w.anschrift;
-        s.strasse.as_deref().is_none_or(|x| same(x, &a.strasse))
-            && s.hausnummer
+impl Compare<'_> {
+    fn same(&self, a: &str, b: &str) -> bool {
+        if self.faults.on("search-case-sensitive") {
+            a == b
+        } else {
+            norm(a) == norm(b)
+        }
+    }
+
+    fn anschrift_matches(&self, s: &Suchanschrift, p: &Person) -> bool {
+        if self.faults.on("address-ignored") {
+            return true;
+        }
+        p.wohnungen.iter().any(|w| {
+            let a = &w.anschrift;
+            s.strasse
                 .as_deref()
-                .is_none_or(|x| same(x, &a.hausnummer))
-            && s.plz.as_deref().is_none_or(|x| x == a.plz)
-            && s.ort.as_deref().is_none_or(|x| same(x, &a.ort))
-    })
+                .is_none_or(|x| self.same(x, &a.strasse))
+                && s.hausnummer
+                    .as_deref()
+                    .is_none_or(|x| self.same(x, &a.hausnummer))
+                && s.plz.as_deref().is_none_or(|x| x == a.plz)
+                && s.ort.as_deref().is_none_or(|x| self.same(x, &a.ort))
+        })
+    }
+
+    /// Whether `p` fits every given search datum.
+    fn matches(&self, s: &Suchdaten, p: &Person) -> bool {
+        if let Some(id) = &s.person_id {
+            return *id == p.id;
+        }
+        let geburtsname = if self.faults.on("frueherer-name-ignored") {
+            None
+        } else {
+            p.geburtsname.as_deref()
+        };
+        (self.same(&s.familienname, &p.familienname)
+            || geburtsname.is_some_and(|g| self.same(&s.familienname, g)))
+            && s.frueherer_name
+                .as_deref()
+                .is_none_or(|f| geburtsname.is_some_and(|g| self.same(f, g)))
+            && s.vornamen
+                .iter()
+                .all(|v| p.vornamen.iter().any(|pv| self.same(v, pv)))
+            && s.geburtsdatum
+                .as_deref()
+                .is_none_or(|d| d == p.geburtsdatum)
+            && s.geschlecht.as_deref().is_none_or(|g| g == p.geschlecht)
+            && s.anschrift
+                .as_ref()
+                .is_none_or(|a| self.anschrift_matches(a, p))
+    }
 }
 
-/// Whether `p` fits every given search datum.
-pub fn matches(s: &Suchdaten, p: &Person) -> bool {
-    let geburtsname = p.geburtsname.as_deref();
-    (same(&s.familienname, &p.familienname)
-        || geburtsname.is_some_and(|g| same(&s.familienname, g)))
-        && s.frueherer_name
-            .as_deref()
-            .is_none_or(|f| geburtsname.is_some_and(|g| same(f, g)))
-        && s.vornamen
-            .iter()
-            .all(|v| p.vornamen.iter().any(|pv| same(v, pv)))
-        && s.geburtsdatum
-            .as_deref()
-            .is_none_or(|d| d == p.geburtsdatum)
-        && s.geschlecht.as_deref().is_none_or(|g| g == p.geschlecht)
-        && s.anschrift.as_ref().is_none_or(|a| anschrift_matches(a, p))
+/// What the Auskunft handler sends.
+pub enum Answer {
+    /// 200 with this JSON body.
+    Body(Vec<u8>),
+    /// 404 (only with the fault `no-match-404`).
+    NoMatch,
 }
 
-/// The answer body: an Auskunft only for exactly one unblocked match.
-pub fn answer(persons: &BTreeMap<String, Person>, s: &Suchdaten) -> Vec<u8> {
-    let mut hits = persons.values().filter(|p| matches(s, p));
+fn treffer(p: &Person, faults: &Faults) -> Vec<u8> {
+    let mut a = Auskunft::of(p);
+    if faults.on("auskunft-without-doktorgrad") {
+        a.doktorgrad = None;
+    }
+    let mut bytes = serde_json::to_vec(&a).unwrap_or_else(|_| KEINE_AUSKUNFT.as_bytes().to_vec());
+    if faults.on("auskunft-leaks-geburtsdatum") {
+        bytes = with_member(bytes, "geburtsdatum", Value::String(p.geburtsdatum.clone()));
+    }
+    if faults.on("auskunft-leaks-sterbedatum")
+        && let Some(d) = &p.sterbedatum
+    {
+        bytes = with_member(bytes, "sterbedatum", Value::String(d.clone()));
+    }
+    bytes
+}
+
+/// The answer: an Auskunft only for exactly one unblocked match.
+pub fn answer(persons: &BTreeMap<String, Person>, s: &Suchdaten, faults: &Faults) -> Answer {
+    let cmp = Compare { faults };
+    let mut hits = persons.values().filter(|p| cmp.matches(s, p));
+    let keine = || KEINE_AUSKUNFT.as_bytes().to_vec();
     match (hits.next(), hits.next()) {
-        (Some(p), None) if !p.auskunftssperre => serde_json::to_vec(&Auskunft::of(p))
-            .unwrap_or_else(|_| KEINE_AUSKUNFT.as_bytes().to_vec()),
-        _ => KEINE_AUSKUNFT.as_bytes().to_vec(),
+        (Some(p), None) if !p.auskunftssperre => Answer::Body(treffer(p, faults)),
+        (Some(_), None) if faults.on("sperre-distinguishable") => Answer::Body(with_member(
+            keine(),
+            "grund",
+            Value::String("auskunftssperre".into()),
+        )),
+        (Some(p), Some(_)) if faults.on("ambiguous-match-answers") && !p.auskunftssperre => {
+            Answer::Body(treffer(p, faults))
+        }
+        (None, _) if faults.on("no-match-404") => Answer::NoMatch,
+        _ => Answer::Body(keine()),
     }
 }

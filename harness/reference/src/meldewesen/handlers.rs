@@ -6,11 +6,15 @@ use std::collections::HashMap;
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, ETAG, HOST, LOCATION};
+use axum::http::header::{
+    AUTHORIZATION, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HOST, LOCATION,
+};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::auskunft::Answer as AuskunftAnswer;
+use super::faults::with_member;
 use super::model::{
     Abmeldebestaetigung, Meldebescheinigung, Meldebestaetigung, Person, STATUS_ABGEMELDET,
     STATUS_GEMELDET, STATUS_VERSTORBEN, Wohnung, WohnungKurz,
@@ -20,12 +24,13 @@ use super::validation::{
 };
 use super::{AppState, CLASSES, NAME, SCOPE_AUSKUNFT, SCOPE_LESEN, SCOPE_MELDUNG, VERSION};
 use crate::common::auth::{Principal, authorize};
-use crate::common::body::{JSON, MERGE_PATCH_JSON, read_json};
+use crate::common::body::{BODY_LIMIT, JSON, MERGE_PATCH_JSON, read_json};
 use crate::common::dates::{format_date, now_timestamp, today};
 use crate::common::etag::if_match;
+use crate::common::idempotency::IDEMPOTENCY_KEY;
 use crate::common::idempotency::{Lookup, StoredResponse, idempotency_key};
 use crate::common::problem::{FieldError, Problem};
-use crate::common::validate::{Errors, norm};
+use crate::common::validate::{Errors, norm, rules};
 
 type Answer = Result<Response, Problem>;
 
@@ -41,24 +46,167 @@ fn person_not_found(id: &str) -> Problem {
     Problem::not_found(format!("There is no person with id {id:?}."))
 }
 
-fn person_response(status: StatusCode, p: &Person) -> Response {
+fn person_response(st: &AppState, status: StatusCode, p: &Person) -> Response {
     StoredResponse::json(status, p.to_json())
-        .with_header(ETAG, &p.etag())
+        .with_header(ETAG, &etag(st, p))
         .to_response(false)
 }
 
-pub async fn service_description() -> Response {
+/// The person's ETag as sent (weak with the fault `weak-etag`).
+fn etag(st: &AppState, p: &Person) -> String {
+    if st.faults.on("weak-etag") {
+        format!("W/{}", p.etag())
+    } else {
+        p.etag()
+    }
+}
+
+/// A person id that is not in the register, as GET and PATCH answer it.
+fn unknown_person(st: &AppState, id: &str) -> Problem {
+    if st.faults.on("unknown-person-not-404") {
+        Problem::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Forbidden",
+            "You may not access this person.",
+        )
+    } else {
+        person_not_found(id)
+    }
+}
+
+/// [`authorize`], with the auth faults.
+fn auth(st: &AppState, headers: &HeaderMap, scope: &str) -> Result<Principal, Problem> {
+    let token = || {
+        headers
+            .get(AUTHORIZATION)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    };
+    match authorize(&st.auth, headers, scope) {
+        Err(p) if p.status == StatusCode::FORBIDDEN && st.faults.on("scope-not-checked") => {
+            Ok(Principal(token().unwrap_or_default()))
+        }
+        Err(p)
+            if p.status == StatusCode::UNAUTHORIZED
+                && st.faults.on("invalid-token-accepted")
+                && token().is_some() =>
+        {
+            Ok(Principal(token().unwrap_or_default()))
+        }
+        other => other,
+    }
+}
+
+/// [`read_json`], with the body faults.
+async fn body_json(
+    st: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    accepted: &[&str],
+) -> Result<Value, Problem> {
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if st.faults.on("body-at-limit-refused") && declared.is_some_and(|n| n >= BODY_LIMIT) {
+        let _ = axum::body::to_bytes(body, 4 * BODY_LIMIT).await;
+        return Err(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Request body too large",
+            "The request body is too large.",
+        ));
+    }
+    let mut headers = headers.clone();
+    if st.faults.on("wrong-media-type-accepted") {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
+    }
+    match read_json(&headers, body, accepted).await {
+        Err(p) if p.kind == "malformed-json" && st.faults.on("malformed-json-422") => {
+            Err(Problem::validation(vec![FieldError {
+                pointer: String::new(),
+                rule: rules::TYPE,
+                detail: "the body is not JSON".to_string(),
+            }]))
+        }
+        Ok(v) if !v.is_object() && st.faults.on("non-object-body-400") => Err(
+            Problem::bad_request("The request body must be a JSON object."),
+        ),
+        other => other,
+    }
+}
+
+/// [`idempotency_key`], with the fault `idempotency-key-unchecked`.
+fn idem_key(st: &AppState, headers: &HeaderMap) -> Result<Option<String>, Problem> {
+    if st.faults.on("idempotency-key-unchecked") {
+        return Ok(headers
+            .get(IDEMPOTENCY_KEY)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()));
+    }
+    idempotency_key(headers)
+}
+
+/// Runs a validation; the faults `unknown-fields-ignored` and
+/// `first-error-only` change what becomes of the errors.
+fn validate<T>(
+    st: &AppState,
+    value: &Value,
+    check: impl Fn(&Value) -> Result<T, Errors>,
+) -> Result<T, Problem> {
+    let mut problem = match check(value) {
+        Ok(t) => return Ok(t),
+        Err(errs) => errs.into_problem(),
+    };
+    if st.faults.on("unknown-fields-ignored") {
+        let mut stripped = value.clone();
+        let mut removed = false;
+        for e in problem
+            .errors
+            .iter()
+            .filter(|e| e.rule == rules::UNKNOWN_FIELD)
+        {
+            removed |= remove_pointer(&mut stripped, &e.pointer);
+        }
+        if removed {
+            problem = match check(&stripped) {
+                Ok(t) => return Ok(t),
+                Err(errs) => errs.into_problem(),
+            };
+        }
+    }
+    if st.faults.on("first-error-only") {
+        problem.errors.truncate(1);
+    }
+    Err(problem)
+}
+
+/// Removes the member a JSON Pointer names; whether there was one.
+fn remove_pointer(v: &mut Value, pointer: &str) -> bool {
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return false;
+    };
+    let key = last.replace("~1", "/").replace("~0", "~");
+    v.pointer_mut(parent)
+        .and_then(Value::as_object_mut)
+        .is_some_and(|m| m.remove(&key).is_some())
+}
+
+pub async fn service_description(State(st): State<AppState>) -> Response {
+    let wrong = st.faults.on("service-description-wrong-version");
     let body = json!({
         "interface": NAME,
-        "version": VERSION,
+        "version": if wrong { "1.1" } else { VERSION },
         "classes": CLASSES,
         "title": "Meldewesen 1.0 — konform reference implementation (illustrative, fictitious data)",
     });
     StoredResponse::json(StatusCode::OK, json_bytes(&body)).to_response(false)
 }
 
-pub async fn not_found() -> Problem {
-    Problem::not_found("There is no resource at this path.")
+pub async fn not_found(State(st): State<AppState>) -> Response {
+    if st.faults.on("unknown-path-200") {
+        return StoredResponse::json(StatusCode::OK, b"{}".to_vec()).to_response(false);
+    }
+    Problem::not_found("There is no resource at this path.").into_response()
 }
 
 pub async fn method_not_allowed() -> Problem {
@@ -72,6 +220,7 @@ pub async fn method_not_allowed() -> Problem {
 
 /// The idempotency decision before a POST is carried out.
 fn replay_or_reuse(
+    st: &AppState,
     inner: &super::Inner,
     who: &Principal,
     op: &'static str,
@@ -81,7 +230,9 @@ fn replay_or_reuse(
     let key = key?;
     match inner.idempotency.lookup(who, op, key, body) {
         Lookup::Fresh => None,
+        Lookup::Replay(_) if st.faults.on("idempotent-replay-duplicates") => None,
         Lookup::Replay(stored) => Some(Ok(stored.to_response(true))),
+        Lookup::Reused if st.faults.on("idempotency-key-reuse-accepted") => None,
         Lookup::Reused => Some(Err(Problem::validation(vec![FieldError {
             pointer: String::new(),
             rule: IDEMPOTENCY_KEY_REUSED,
@@ -101,14 +252,27 @@ pub async fn post_anmeldung(
 }
 
 async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
-    let who = authorize(&st.auth, headers, SCOPE_MELDUNG)?;
-    let value = read_json(headers, body, &[JSON]).await?;
-    let key = idempotency_key(headers)?;
+    let who = auth(st, headers, SCOPE_MELDUNG)?;
+    let value = body_json(st, headers, body, &[JSON]).await?;
+    let key = idem_key(st, headers)?;
     let mut inner = st.lock();
-    if let Some(answer) = replay_or_reuse(&inner, &who, "anmeldungen", key.as_deref(), &value) {
+    if let Some(answer) = replay_or_reuse(st, &inner, &who, "anmeldungen", key.as_deref(), &value) {
         return answer;
     }
-    let a = validation::anmeldung(&value).map_err(Errors::into_problem)?;
+    let a = match validate(st, &value, |v| validation::anmeldung(v, &st.faults)) {
+        Ok(a) => a,
+        Err(p) => {
+            if let Some(key) = &key
+                && st.faults.on("failed-request-stored-under-key")
+            {
+                let refused = StoredResponse::json(p.status, p.render("/anmeldungen"));
+                inner
+                    .idempotency
+                    .store(&who, "anmeldungen", key, value, refused);
+            }
+            return Err(p);
+        }
+    };
     let anmeldedatum = format_date(today());
     let person = Person {
         id: format!("mw-{}", uuid::Uuid::new_v4()),
@@ -122,7 +286,7 @@ async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         status: STATUS_GEMELDET.to_string(),
         sterbedatum: None,
         auszugsdatum: None,
-        auskunftssperre: false,
+        auskunftssperre: st.faults.on("new-person-has-sperre"),
         wohnungen: vec![Wohnung {
             anschrift: a.wohnung,
             status: a.wohnungsstatus,
@@ -139,16 +303,29 @@ async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         familienname: &person.familienname,
         vornamen: &person.vornamen,
         rufname: person.rufname.as_deref(),
-        doktorgrad: person.doktorgrad.as_deref(),
+        doktorgrad: person
+            .doktorgrad
+            .as_deref()
+            .filter(|_| !st.faults.on("meldebestaetigung-without-doktorgrad")),
         geburtsdatum: &person.geburtsdatum,
         einzugsdatum: &w.einzugsdatum,
         anmeldedatum: &anmeldedatum,
         anschrift: &w.anschrift,
         wohnungsstatus: &w.status,
     };
-    let stored = StoredResponse::json(StatusCode::CREATED, json_bytes(&bestaetigung))
-        .with_header(LOCATION, &format!("/personen/{}", person.id))
-        .with_header(ETAG, &person.etag());
+    let mut bytes = json_bytes(&bestaetigung);
+    if st.faults.on("meldebestaetigung-leaks-geschlecht") {
+        bytes = with_member(
+            bytes,
+            "geschlecht",
+            Value::String(person.geschlecht.clone()),
+        );
+    }
+    let mut stored = StoredResponse::json(StatusCode::CREATED, bytes);
+    if !st.faults.on("anmeldung-without-location") {
+        stored = stored.with_header(LOCATION, &format!("/personen/{}", person.id));
+    }
+    let stored = stored.with_header(ETAG, &etag(st, &person));
     if let Some(key) = key {
         inner
             .idempotency
@@ -169,23 +346,24 @@ pub async fn post_abmeldung(
 }
 
 async fn abmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
-    let who = authorize(&st.auth, headers, SCOPE_MELDUNG)?;
-    let value = read_json(headers, body, &[JSON]).await?;
-    let key = idempotency_key(headers)?;
+    let who = auth(st, headers, SCOPE_MELDUNG)?;
+    let value = body_json(st, headers, body, &[JSON]).await?;
+    let key = idem_key(st, headers)?;
     let mut inner = st.lock();
-    if let Some(answer) = replay_or_reuse(&inner, &who, "abmeldungen", key.as_deref(), &value) {
+    if let Some(answer) = replay_or_reuse(st, &inner, &who, "abmeldungen", key.as_deref(), &value) {
         return answer;
     }
-    let a = validation::abmeldung(&value).map_err(Errors::into_problem)?;
+    let a = validate(st, &value, validation::abmeldung)?;
     let Some(person) = inner.persons.get_mut(&a.person_id) else {
         let mut errs = Errors::default();
         errs.push("/personId", PERSON_UNBEKANNT, "no person with this id");
         return Err(errs.into_problem());
     };
-    if person
-        .wohnungen
-        .iter()
-        .any(|w| a.auszugsdatum < w.einzugsdatum)
+    if !st.faults.on("auszug-vor-einzug-accepted")
+        && person
+            .wohnungen
+            .iter()
+            .any(|w| a.auszugsdatum < w.einzugsdatum)
     {
         let mut errs = Errors::default();
         errs.push(
@@ -200,10 +378,16 @@ async fn abmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
             "The person is deceased; there is nothing to abmelden.",
         ));
     }
-    if person.status == STATUS_ABGEMELDET || person.wohnungen.is_empty() {
+    if (person.status == STATUS_ABGEMELDET || person.wohnungen.is_empty())
+        && !st.faults.on("abmeldung-twice-accepted")
+    {
         return Err(Problem::conflict("The person is already abgemeldet."));
     }
-    let aufgegeben = std::mem::take(&mut person.wohnungen);
+    let aufgegeben = if st.faults.on("abmeldung-keeps-wohnungen") {
+        person.wohnungen.clone()
+    } else {
+        std::mem::take(&mut person.wohnungen)
+    };
     person.status = STATUS_ABGEMELDET.to_string();
     person.auszugsdatum = Some(a.auszugsdatum.clone());
     person.geaendert_am = now_timestamp();
@@ -236,13 +420,16 @@ pub async fn get_person(
     headers: HeaderMap,
 ) -> Response {
     respond((|| {
-        authorize(&st.auth, &headers, SCOPE_LESEN)?;
+        if st.faults.on("not-found-before-auth") && !st.lock().persons.contains_key(&id) {
+            return Err(unknown_person(&st, &id));
+        }
+        auth(&st, &headers, SCOPE_LESEN)?;
         let inner = st.lock();
         let p = inner
             .persons
             .get(&id)
-            .ok_or_else(|| person_not_found(&id))?;
-        Ok(person_response(StatusCode::OK, p))
+            .ok_or_else(|| unknown_person(&st, &id))?;
+        Ok(person_response(&st, StatusCode::OK, p))
     })())
 }
 
@@ -260,8 +447,13 @@ pub async fn patch_person(
 /// 404, 428 and 412 in this order, for the person as it is now.
 fn preconditions(st: &AppState, id: &str, headers: &HeaderMap) -> Result<(), Problem> {
     let inner = st.lock();
-    let p = inner.persons.get(id).ok_or_else(|| person_not_found(id))?;
+    let p = inner
+        .persons
+        .get(id)
+        .ok_or_else(|| unknown_person(st, id))?;
     match if_match(headers, &p.etag()) {
+        None if st.faults.on("patch-without-if-match-applied") => Ok(()),
+        Some(false) if st.faults.on("stale-etag-accepted") => Ok(()),
         None => Err(Problem::new(
             StatusCode::PRECONDITION_REQUIRED,
             "precondition-required",
@@ -279,17 +471,18 @@ fn preconditions(st: &AppState, id: &str, headers: &HeaderMap) -> Result<(), Pro
 }
 
 async fn patch(st: &AppState, id: &str, headers: &HeaderMap, body: Body) -> Answer {
-    authorize(&st.auth, headers, SCOPE_MELDUNG)?;
+    auth(st, headers, SCOPE_MELDUNG)?;
     preconditions(st, id, headers)?;
-    let value = read_json(headers, body, &[MERGE_PATCH_JSON, JSON]).await?;
+    let value = body_json(st, headers, body, &[MERGE_PATCH_JSON, JSON]).await?;
     // The person may have changed while the body was read: check again.
     preconditions(st, id, headers)?;
-    let k = validation::korrektur(&value).map_err(Errors::into_problem)?;
+    let k = validate(st, &value, |v| validation::korrektur(v, &st.faults))?;
     let mut inner = st.lock();
     let p = inner
         .persons
         .get_mut(id)
-        .ok_or_else(|| person_not_found(id))?;
+        .ok_or_else(|| unknown_person(st, id))?;
+    let before = p.clone();
     let mut next = p.clone();
     let rufname_patched = k.rufname.is_some();
     if let Some(v) = k.familienname {
@@ -329,7 +522,10 @@ async fn patch(st: &AppState, id: &str, headers: &HeaderMap, body: Body) -> Answ
         next.geaendert_am = now_timestamp();
         *p = next;
     }
-    Ok(person_response(StatusCode::OK, p))
+    if st.faults.on("patch-response-stale") {
+        return Ok(person_response(st, StatusCode::OK, &before));
+    }
+    Ok(person_response(st, StatusCode::OK, p))
 }
 
 // ---- GET /personen/{id}/meldebescheinigung -----------------------------
@@ -340,21 +536,34 @@ pub async fn get_meldebescheinigung(
     headers: HeaderMap,
 ) -> Response {
     respond((|| {
-        authorize(&st.auth, &headers, SCOPE_LESEN)?;
+        auth(&st, &headers, SCOPE_LESEN)?;
         let inner = st.lock();
-        let p = inner
-            .persons
-            .get(&id)
-            .ok_or_else(|| person_not_found(&id))?;
-        if p.status != STATUS_GEMELDET || p.wohnungen.is_empty() {
+        let p = inner.persons.get(&id).ok_or_else(|| {
+            if st.faults.on("bescheinigung-unknown-not-404") {
+                Problem::conflict("The person is not registered.")
+            } else {
+                person_not_found(&id)
+            }
+        })?;
+        if (p.status != STATUS_GEMELDET || p.wohnungen.is_empty())
+            && !st.faults.on("bescheinigung-for-unregistered")
+        {
             return Err(Problem::conflict(
                 "A Meldebescheinigung is only issued for a person who is currently registered.",
             ));
         }
-        Ok(
-            StoredResponse::json(StatusCode::OK, json_bytes(&Meldebescheinigung::of(p)))
-                .to_response(false),
-        )
+        let mut b = Meldebescheinigung::of(p);
+        if st.faults.on("bescheinigung-without-doktorgrad") {
+            b.doktorgrad = None;
+        }
+        if st.faults.on("bescheinigung-only-first-wohnung") {
+            b.wohnungen.truncate(1);
+        }
+        let mut bytes = json_bytes(&b);
+        if st.faults.on("bescheinigung-leaks-geschlecht") {
+            bytes = with_member(bytes, "geschlecht", Value::String(p.geschlecht.clone()));
+        }
+        Ok(StoredResponse::json(StatusCode::OK, bytes).to_response(false))
     })())
 }
 
@@ -377,11 +586,12 @@ pub async fn list_personen(
     headers: HeaderMap,
 ) -> Response {
     respond((|| {
-        authorize(&st.auth, &headers, SCOPE_LESEN)?;
+        auth(&st, &headers, SCOPE_LESEN)?;
         let limit = match query.get("limit") {
             None => DEFAULT_LIMIT,
             Some(s) => match s.parse::<usize>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ if st.faults.on("bad-limit-clamped") => DEFAULT_LIMIT,
                 _ => {
                     return Err(Problem::bad_request(format!(
                         "limit must be an integer from 1 to {MAX_LIMIT}."
@@ -411,7 +621,12 @@ pub async fn list_personen(
         let mut links = serde_json::Map::new();
         links.insert("self".into(), Value::String(page_url(host, limit, cursor)));
         if let (Some(last), Some(_)) = (items.last(), rest.next()) {
-            let next = hex::encode(last.id.as_bytes());
+            let resume = if st.faults.on("pagination-repeats-items") {
+                items.first().unwrap_or(last)
+            } else {
+                last
+            };
+            let next = hex::encode(resume.id.as_bytes());
             links.insert(
                 "next".into(),
                 Value::String(page_url(host, limit, Some(&next))),
@@ -429,12 +644,18 @@ pub async fn post_auskunft(State(st): State<AppState>, headers: HeaderMap, body:
 }
 
 async fn auskunft(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
-    authorize(&st.auth, headers, SCOPE_AUSKUNFT)?;
-    let value = read_json(headers, body, &[JSON]).await?;
-    let anfrage = validation::auskunft_anfrage(&value).map_err(Errors::into_problem)?;
-    let bytes = {
+    auth(st, headers, SCOPE_AUSKUNFT)?;
+    let value = body_json(st, headers, body, &[JSON]).await?;
+    let anfrage = validate(st, &value, |v| validation::auskunft_anfrage(v, &st.faults))?;
+    let answer = {
         let inner = st.lock();
-        super::auskunft::answer(&inner.persons, &anfrage.suchdaten)
+        super::auskunft::answer(&inner.persons, &anfrage.suchdaten, &st.faults)
+    };
+    let bytes = match answer {
+        AuskunftAnswer::Body(bytes) => bytes,
+        AuskunftAnswer::NoMatch => {
+            return Err(Problem::not_found("No person matches the search data."));
+        }
     };
     let mut resp = StoredResponse::json(StatusCode::OK, bytes).to_response(false);
     resp.headers_mut()

@@ -4,6 +4,7 @@
 //! persons.
 
 mod auskunft;
+mod faults;
 mod handlers;
 mod model;
 mod seed;
@@ -13,15 +14,13 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
-use axum::middleware::from_fn;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 
 use crate::common::idempotency::IdempotencyStore;
 use crate::common::pipeline::finish;
 use crate::{AuthMode, Faults};
 use model::Person;
-
-use crate::faults::FaultInfo;
 
 pub const NAME: &str = "meldewesen";
 pub const VERSION: &str = "1.0";
@@ -30,8 +29,8 @@ pub const SCOPE_LESEN: &str = "meldewesen:lesen";
 pub const SCOPE_AUSKUNFT: &str = "meldewesen:auskunft";
 pub const SCOPES: &[&str] = &[SCOPE_MELDUNG, SCOPE_LESEN, SCOPE_AUSKUNFT];
 pub const CLASSES: &[&str] = &["querschnitt", "anmeldung", "bescheinigung", "auskunft"];
-/// Faults this implementation can switch on (none yet).
-pub const FAULTS: &[FaultInfo] = &[];
+/// Faults this implementation can switch on (see [`faults`]).
+pub use faults::FAULTS;
 
 /// Mutable state: the register and the idempotency store, behind one lock so
 /// that a replay check and the creation it guards are atomic.
@@ -44,7 +43,6 @@ pub struct Inner {
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub auth: Arc<AuthMode>,
-    #[allow(dead_code)] // consulted once faults are implemented
     pub faults: Arc<Faults>,
     inner: Arc<Mutex<Inner>>,
 }
@@ -75,9 +73,10 @@ pub fn router(auth: AuthMode, faults: Faults) -> Router {
         .into_iter()
         .map(|p| (p.id.clone(), p))
         .collect();
+    let faults = Arc::new(faults);
     let state = AppState {
         auth: Arc::new(auth),
-        faults: Arc::new(faults),
+        faults: faults.clone(),
         inner: Arc::new(Mutex::new(Inner {
             persons,
             idempotency: IdempotencyStore::default(),
@@ -100,5 +99,6 @@ pub fn router(auth: AuthMode, faults: Faults) -> Router {
         .fallback(handlers::not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
         .layer(from_fn(finish))
+        .layer(from_fn_with_state(faults, faults::mangle))
         .with_state(state)
 }

@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::model::Adresse;
+use crate::Faults;
 use crate::common::dates::{is_future, parse_date};
 use crate::common::validate::{
     Checked, Errors, Invalid, array, digits, norm, object, one_of, opt_date, opt_string, optional,
@@ -81,6 +82,8 @@ pub struct Suchanschrift {
 
 #[derive(Debug, Clone)]
 pub struct Suchdaten {
+    /// Only with the fault `search-by-id-allowed`.
+    pub person_id: Option<String>,
     pub familienname: String,
     pub frueherer_name: Option<String>,
     pub vornamen: Vec<String>,
@@ -146,9 +149,9 @@ pub fn adresse(v: &Value, at: &str, errs: &mut Errors) -> Checked<Adresse> {
     })
 }
 
-fn geburtsdatum(v: &Value, at: &str, errs: &mut Errors) -> Checked<String> {
+fn geburtsdatum(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<String> {
     let d = crate::common::validate::date(v, at, errs)?;
-    if parse_date(&d).is_some_and(is_future) {
+    if !faults.on("future-geburtsdatum-accepted") && parse_date(&d).is_some_and(is_future) {
         return Err(errs.push(
             at,
             GEBURTSDATUM_ZUKUNFT,
@@ -162,7 +165,12 @@ fn rufname_in(rufname: &str, vornamen: &[String]) -> bool {
     vornamen.iter().any(|v| norm(v) == norm(rufname))
 }
 
-fn personendaten(v: &Value, at: &str, errs: &mut Errors) -> Checked<Personendaten> {
+fn personendaten(
+    v: &Value,
+    at: &str,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<Personendaten> {
     let allowed = [
         "familienname",
         "geburtsname",
@@ -179,10 +187,11 @@ fn personendaten(v: &Value, at: &str, errs: &mut Errors) -> Checked<Personendate
     let rufname = opt_string(map, at, "rufname", NAME_MAX, errs);
     let doktorgrad = opt_string(map, at, "doktorgrad", 50, errs);
     let geburtsdatum = required(map, at, "geburtsdatum", errs)
-        .and_then(|v| geburtsdatum(v, &ptr(at, "geburtsdatum"), errs));
+        .and_then(|v| geburtsdatum(v, &ptr(at, "geburtsdatum"), errs, faults));
     let geschlecht = required(map, at, "geschlecht", errs)
         .and_then(|v| one_of(v, &ptr(at, "geschlecht"), GESCHLECHTER, GESCHLECHT, errs));
     if let (Ok(Some(r)), Ok(v)) = (&rufname, &vornamen)
+        && !faults.on("rufname-unchecked")
         && !rufname_in(r, v)
     {
         errs.push(
@@ -269,7 +278,7 @@ fn wohnungsgeberbestaetigung(v: &Value, at: &str, errs: &mut Errors) -> Checked<
 }
 
 /// Validates `POST /anmeldungen`.
-pub fn anmeldung(v: &Value) -> Result<Anmeldung, Errors> {
+pub fn anmeldung(v: &Value, faults: &Faults) -> Result<Anmeldung, Errors> {
     let mut errs = Errors::default();
     let e = &mut errs;
     let allowed = [
@@ -282,7 +291,8 @@ pub fn anmeldung(v: &Value) -> Result<Anmeldung, Errors> {
     let Ok(map) = object(v, "", &allowed, &[], e) else {
         return Err(errs);
     };
-    let person = required(map, "", "person", e).and_then(|v| personendaten(v, "/person", e));
+    let person =
+        required(map, "", "person", e).and_then(|v| personendaten(v, "/person", e, faults));
     let wohnung = required(map, "", "wohnung", e).and_then(|v| adresse(v, "/wohnung", e));
     let status = required(map, "", "wohnungsstatus", e).and_then(|v| {
         one_of(
@@ -305,6 +315,7 @@ pub fn anmeldung(v: &Value) -> Result<Anmeldung, Errors> {
         }
     });
     let wgb = match optional(map, "wohnungsgeberbestaetigung") {
+        None if faults.on("wohnungsgeber-optional") => Err(Invalid),
         None => Err(e.push(
             "/wohnungsgeberbestaetigung",
             WOHNUNGSGEBER_FEHLT,
@@ -323,6 +334,7 @@ pub fn anmeldung(v: &Value) -> Result<Anmeldung, Errors> {
         );
     }
     if let (Some(Ok(b)), Ok(d)) = (confirmed.map(|b| &b.datum), &einzug)
+        && !faults.on("wohnungsgeber-datum-unchecked")
         && b != d
     {
         e.push(
@@ -413,7 +425,7 @@ fn present<'a>(
 }
 
 /// Validates `PATCH /personen/{id}` (JSON Merge Patch).
-pub fn korrektur(v: &Value) -> Result<Korrektur, Errors> {
+pub fn korrektur(v: &Value, faults: &Faults) -> Result<Korrektur, Errors> {
     let mut errs = Errors::default();
     let e = &mut errs;
     let allowed = [
@@ -434,8 +446,24 @@ pub fn korrektur(v: &Value) -> Result<Korrektur, Errors> {
         "wohnungen",
         "geaendertAm",
     ];
-    let Ok(map) = object(v, "", &allowed, &read_only, e) else {
+    let (allowed, read_only): (Vec<&str>, &[&str]) = if faults.on("read-only-members-ignored") {
+        (
+            allowed.iter().chain(read_only.iter()).copied().collect(),
+            &[],
+        )
+    } else {
+        (allowed.to_vec(), &read_only)
+    };
+    let Ok(map) = object(v, "", &allowed, read_only, e) else {
         return Err(errs);
+    };
+    let nullable = |map: &serde_json::Map<String, Value>, key: &str, max: usize, e: &mut Errors| {
+        let r = nullable(map, key, max, e);
+        if faults.on("merge-null-ignored") {
+            r.map(|o| o.filter(Option::is_some))
+        } else {
+            r
+        }
     };
     let familienname = present(map, "familienname", e)
         .and_then(|v| v.map(|v| name(v, "/familienname", e)).transpose());
@@ -444,8 +472,10 @@ pub fn korrektur(v: &Value) -> Result<Korrektur, Errors> {
         .and_then(|v| v.map(|v| vornamen(v, "/vornamen", e)).transpose());
     let rufname = nullable(map, "rufname", NAME_MAX, e);
     let doktorgrad = nullable(map, "doktorgrad", 50, e);
-    let geburtsdatum = present(map, "geburtsdatum", e)
-        .and_then(|v| v.map(|v| geburtsdatum(v, "/geburtsdatum", e)).transpose());
+    let geburtsdatum = present(map, "geburtsdatum", e).and_then(|v| {
+        v.map(|v| geburtsdatum(v, "/geburtsdatum", e, faults))
+            .transpose()
+    });
     let geschlecht = present(map, "geschlecht", e).and_then(|v| {
         v.map(|v| one_of(v, "/geschlecht", GESCHLECHTER, GESCHLECHT, e))
             .transpose()
@@ -485,8 +515,9 @@ fn suchanschrift(v: &Value, at: &str, errs: &mut Errors) -> Checked<Suchanschrif
     })
 }
 
-fn suchdaten(v: &Value, at: &str, errs: &mut Errors) -> Checked<Suchdaten> {
+fn suchdaten(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<Suchdaten> {
     let allowed = [
+        "personId",
         "familienname",
         "fruehererName",
         "vornamen",
@@ -494,7 +525,13 @@ fn suchdaten(v: &Value, at: &str, errs: &mut Errors) -> Checked<Suchdaten> {
         "geschlecht",
         "anschrift",
     ];
-    let map = object(v, at, &allowed, &[], errs)?;
+    let allowed = if faults.on("search-by-id-allowed") {
+        &allowed[..]
+    } else {
+        &allowed[1..]
+    };
+    let map = object(v, at, allowed, &[], errs)?;
+    let person_id = opt_string(map, at, "personId", 64, errs);
     let familienname = req_string(map, at, "familienname", NAME_MAX, errs);
     let frueher = opt_string(map, at, "fruehererName", NAME_MAX, errs);
     let vornamen = req_vornamen(map, at, errs);
@@ -506,6 +543,7 @@ fn suchdaten(v: &Value, at: &str, errs: &mut Errors) -> Checked<Suchdaten> {
         .map(|v| suchanschrift(v, &ptr(at, "anschrift"), errs))
         .transpose();
     Ok(Suchdaten {
+        person_id: person_id?,
         familienname: familienname?,
         frueherer_name: frueher?,
         vornamen: vornamen?,
@@ -516,13 +554,14 @@ fn suchdaten(v: &Value, at: &str, errs: &mut Errors) -> Checked<Suchdaten> {
 }
 
 /// Validates `POST /auskuenfte`.
-pub fn auskunft_anfrage(v: &Value) -> Result<AuskunftAnfrage, Errors> {
+pub fn auskunft_anfrage(v: &Value, faults: &Faults) -> Result<AuskunftAnfrage, Errors> {
     let mut errs = Errors::default();
     let e = &mut errs;
     let Ok(map) = object(v, "", &["suchdaten", "zweck"], &[], e) else {
         return Err(errs);
     };
-    let such = required(map, "", "suchdaten", e).and_then(|v| suchdaten(v, "/suchdaten", e));
+    let such =
+        required(map, "", "suchdaten", e).and_then(|v| suchdaten(v, "/suchdaten", e, faults));
     let zweck = required(map, "", "zweck", e).and_then(|v| {
         let m = object(v, "/zweck", &["gewerblich", "beschreibung"], &[], e)?;
         let gewerblich = required(m, "/zweck", "gewerblich", e).and_then(|g| {
@@ -536,7 +575,7 @@ pub fn auskunft_anfrage(v: &Value) -> Result<AuskunftAnfrage, Errors> {
         };
         let gewerblich = gewerblich?;
         let beschreibung = beschreibung?;
-        if gewerblich && beschreibung.is_none() {
+        if gewerblich && beschreibung.is_none() && !faults.on("zweck-unchecked") {
             return Err(e.push(
                 "/zweck/beschreibung",
                 ZWECK_FEHLT,

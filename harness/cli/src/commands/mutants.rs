@@ -1,0 +1,347 @@
+//! `konform suite mutants SUITE`: the kill score of a suite. The suite runs
+//! once against the clean embedded reference (which must be conformant), then
+//! once per fault of the interface's reference, each against its own server
+//! with that one fault switched on, several at a time. A fault is caught when
+//! at least one case FAILS; a case that ends in `error` proves nothing about
+//! the implementation and does not count. The matrix faults × failing cases,
+//! the kill score and the surviving faults are printed and written as JSON.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use konform_model::report::{OverallVerdict, Report, Verdict};
+use konform_reference::FaultInfo;
+use konform_runner::NoEvents;
+use konform_suite::LoadedSuite;
+use serde::Serialize;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::CliError;
+use crate::session::{SessionOptions, TargetSpec, run_suite};
+
+/// Faults run at the same time when `--jobs` is not given.
+pub const DEFAULT_FAULT_JOBS: usize = 4;
+/// Case ids printed per fault before the list is cut short.
+const SHOWN_CASES: usize = 3;
+
+/// Arguments of `konform suite mutants`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MutantsArgs {
+    /// Suite: `NAME`, `NAME@VERSION` or a suite folder.
+    pub suite: String,
+    /// Faults run at the same time (each against its own reference server).
+    #[arg(long, short, value_name = "N", default_value_t = DEFAULT_FAULT_JOBS)]
+    pub jobs: usize,
+    /// Where the JSON result goes. Default: `reports/out/<suite>@<version>.mutants.json`.
+    #[arg(long, value_name = "FILE.json")]
+    pub out: Option<PathBuf>,
+}
+
+/// The outcome of the suite against one fault.
+#[derive(Debug, Clone, Serialize)]
+pub struct FaultOutcome {
+    pub name: String,
+    pub requirement: String,
+    pub description: String,
+    /// At least one case failed.
+    pub caught: bool,
+    /// At least one failing case verifies the fault's requirement.
+    pub caught_by_requirement: bool,
+    /// Cases that failed (these catch the fault).
+    pub failed_cases: Vec<String>,
+    /// Cases that ended in `error` (these do not count as catching).
+    pub errored_cases: Vec<String>,
+    /// The run could not be carried out at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_error: Option<String>,
+}
+
+/// The clean run against the reference without faults.
+#[derive(Debug, Clone, Serialize)]
+pub struct CleanRun {
+    pub verdict: OverallVerdict,
+    pub cases: usize,
+    /// Cases that did not pass in the clean run (should be none).
+    pub not_passed: Vec<String>,
+}
+
+/// Everything `konform suite mutants` found; written as JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct MutantsResult {
+    pub suite: String,
+    pub interface: String,
+    pub clean: CleanRun,
+    pub faults: Vec<FaultOutcome>,
+    pub caught: usize,
+    pub total: usize,
+    /// caught / total (0 when there are no faults).
+    pub kill_score: f64,
+    pub surviving: Vec<String>,
+    pub elapsed_ms: u64,
+}
+
+pub async fn run(args: MutantsArgs) -> Result<i32, CliError> {
+    let started = Instant::now();
+    let suite = Arc::new(crate::suites::load_one(&args.suite)?);
+    let interface = &suite.manifest.interface;
+    let interface_id = format!("{}@{}", interface.name, interface.version);
+    let faults = konform_reference::faults(&interface.name, &interface.version);
+    if faults.is_empty() {
+        println!(
+            "{}: the reference of {interface_id} offers no faults, so nothing can show what the suite catches",
+            suite.id()
+        );
+        return Ok(1);
+    }
+
+    println!(
+        "     Mutants {} ({} cases) against {} faults of the {interface_id} reference, {} at a time",
+        suite.id(),
+        suite.cases.len(),
+        faults.len(),
+        args.jobs.max(1)
+    );
+    let clean_report = run_once(&suite, Vec::new()).await?;
+    let clean = clean_run(&clean_report);
+    if clean.verdict != OverallVerdict::Conformant {
+        println!(
+            "error: the clean {interface_id} reference is not conformant to {} ({:?}); cases not passing: {}",
+            suite.id(),
+            clean.verdict,
+            shorten(&clean.not_passed, 10)
+        );
+        println!(
+            "       fix the suite or the reference first: a kill score means nothing without a clean pass"
+        );
+        return Ok(1);
+    }
+    println!("       clean reference: conformant ({} cases)", clean.cases);
+
+    let outcomes = run_faults(&suite, &faults, args.jobs.max(1)).await;
+    let caught = outcomes.iter().filter(|o| o.caught).count();
+    let total = outcomes.len();
+    let result = MutantsResult {
+        suite: suite.id(),
+        interface: interface_id,
+        clean,
+        surviving: outcomes
+            .iter()
+            .filter(|o| !o.caught)
+            .map(|o| o.name.clone())
+            .collect(),
+        faults: outcomes,
+        caught,
+        total,
+        kill_score: if total == 0 {
+            0.0
+        } else {
+            caught as f64 / total as f64
+        },
+        elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    };
+    print!("{}", render(&result));
+
+    let path = args
+        .out
+        .unwrap_or_else(|| PathBuf::from(format!("reports/out/{}.mutants.json", suite.id())));
+    let mut bytes = serde_json::to_vec_pretty(&result)
+        .map_err(|e| CliError::Environment(format!("cannot serialise the result: {e}")))?;
+    bytes.push(b'\n');
+    konform_report::write_atomic(&path, &bytes)
+        .map_err(|e| CliError::Environment(e.to_string()))?;
+    println!("       written to {}", path.display());
+    Ok(if result.caught == result.total { 0 } else { 1 })
+}
+
+/// One run of the suite against the embedded reference with `faults` on.
+async fn run_once(suite: &LoadedSuite, faults: Vec<String>) -> Result<Report, CliError> {
+    let options = SessionOptions {
+        faults,
+        ..SessionOptions::default()
+    };
+    Ok(run_suite(
+        suite,
+        &suite.schemas,
+        &TargetSpec::Embedded,
+        &options,
+        &NoEvents,
+    )
+    .await?)
+}
+
+fn clean_run(report: &Report) -> CleanRun {
+    CleanRun {
+        verdict: report.verdict,
+        cases: report.cases.len(),
+        not_passed: report
+            .cases
+            .iter()
+            .filter(|c| !matches!(c.verdict, Verdict::Pass | Verdict::Skip))
+            .map(|c| format!("{} ({})", c.id, c.verdict))
+            .collect(),
+    }
+}
+
+/// Runs every fault, at most `jobs` at a time; outcomes in the order of `faults`.
+async fn run_faults(
+    suite: &Arc<LoadedSuite>,
+    faults: &[FaultInfo],
+    jobs: usize,
+) -> Vec<FaultOutcome> {
+    let permits = Arc::new(Semaphore::new(jobs));
+    let mut set = JoinSet::new();
+    for (index, fault) in faults.iter().copied().enumerate() {
+        let suite = suite.clone();
+        let permits = permits.clone();
+        set.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let report = run_once(&suite, vec![fault.name.to_string()]).await;
+            (index, outcome(fault, report))
+        });
+    }
+    let mut outcomes: Vec<Option<FaultOutcome>> = vec![None; faults.len()];
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok((index, o)) => {
+                if let Some(slot) = outcomes.get_mut(index) {
+                    *slot = Some(o);
+                }
+            }
+            Err(e) => eprintln!("warning: a fault run ended abnormally: {e}"),
+        }
+    }
+    outcomes
+        .into_iter()
+        .zip(faults)
+        .map(|(o, f)| {
+            o.unwrap_or_else(|| {
+                outcome(
+                    *f,
+                    Err(CliError::Environment("the run did not finish".into())),
+                )
+            })
+        })
+        .collect()
+}
+
+fn outcome(fault: FaultInfo, report: Result<Report, CliError>) -> FaultOutcome {
+    let mut o = FaultOutcome {
+        name: fault.name.to_string(),
+        requirement: fault.requirement.to_string(),
+        description: fault.description.to_string(),
+        caught: false,
+        caught_by_requirement: false,
+        failed_cases: Vec::new(),
+        errored_cases: Vec::new(),
+        run_error: None,
+    };
+    match report {
+        Ok(report) => {
+            for case in &report.cases {
+                match case.verdict {
+                    Verdict::Fail => {
+                        o.caught_by_requirement |=
+                            case.requirements.iter().any(|r| r == fault.requirement);
+                        o.failed_cases.push(case.id.clone());
+                    }
+                    Verdict::Error => o.errored_cases.push(case.id.clone()),
+                    Verdict::Pass | Verdict::Skip => {}
+                }
+            }
+            o.caught = !o.failed_cases.is_empty();
+        }
+        Err(e) => o.run_error = Some(e.to_string()),
+    }
+    o
+}
+
+/// `a, b, c (+4 more)`.
+fn shorten(ids: &[String], shown: usize) -> String {
+    if ids.is_empty() {
+        return "-".to_string();
+    }
+    let mut text = ids
+        .iter()
+        .take(shown)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > shown {
+        text.push_str(&format!(" (+{} more)", ids.len() - shown));
+    }
+    text
+}
+
+/// The matrix, the kill score, the survivors and the time, as printed.
+pub fn render(result: &MutantsResult) -> String {
+    let width = result
+        .faults
+        .iter()
+        .map(|f| f.name.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let req_width = result
+        .faults
+        .iter()
+        .map(|f| f.requirement.len())
+        .max()
+        .unwrap_or(11)
+        .max(11);
+    let mut out = format!(
+        "\n  {:width$}  {:req_width$}  caught  failing cases\n",
+        "fault", "requirement"
+    );
+    for f in &result.faults {
+        let mark = match (f.caught, f.caught_by_requirement) {
+            (true, true) => "yes",
+            (true, false) => "yes*",
+            (false, _) => "NO",
+        };
+        let mut cases = shorten(&f.failed_cases, SHOWN_CASES);
+        if !f.errored_cases.is_empty() {
+            cases.push_str(&format!(
+                "; errors (not counted): {}",
+                shorten(&f.errored_cases, SHOWN_CASES)
+            ));
+        }
+        if let Some(e) = &f.run_error {
+            cases.push_str(&format!("; run failed: {e}"));
+        }
+        out.push_str(&format!(
+            "  {:width$}  {:req_width$}  {mark:6}  {cases}\n",
+            f.name, f.requirement
+        ));
+    }
+    if result
+        .faults
+        .iter()
+        .any(|f| f.caught && !f.caught_by_requirement)
+    {
+        out.push_str("\n  yes* = caught, but by no case that verifies the fault's requirement\n");
+    }
+    out.push_str(&format!(
+        "\n  kill score: {}/{} ({:.1} %)\n",
+        result.caught,
+        result.total,
+        result.kill_score * 100.0
+    ));
+    if result.surviving.is_empty() {
+        out.push_str("  surviving faults: none\n");
+    } else {
+        out.push_str(&format!(
+            "  surviving faults: {}\n",
+            result.surviving.join(", ")
+        ));
+    }
+    if result.faults.iter().any(|f| !f.errored_cases.is_empty()) {
+        out.push_str("  (a case that ends in error does not catch a fault: only a fail counts)\n");
+    }
+    out.push_str(&format!(
+        "  elapsed: {:.1} s\n",
+        Duration::from_millis(result.elapsed_ms).as_secs_f64()
+    ));
+    out
+}

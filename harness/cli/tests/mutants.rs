@@ -1,0 +1,177 @@
+//! `konform suite mutants` and `konform reference faults`, end to end with the
+//! real binary: the bundled Meldewesen suite must catch every fault of its
+//! reference (kill score 1.0, exit 0), every MUST of the suite must be broken
+//! by at least one fault, and a thin suite must leave faults surviving (exit 1,
+//! survivors named).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use konform_model::suite::Level;
+use serde_json::Value;
+
+fn konform(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_konform"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("spawn konform")
+}
+
+fn thin_suite() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/mutants/suites/meldewesen-mini/1.0.0")
+}
+
+fn read_json(path: &Path, output: &Output) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "{} missing ({e}); stdout: {}; stderr: {}",
+            path.display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    serde_json::from_str(&text).expect("the mutants result is JSON")
+}
+
+#[test]
+fn meldewesen_suite_catches_every_fault() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("meldewesen.mutants.json");
+    let output = konform(&[
+        "suite",
+        "mutants",
+        "meldewesen",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("kill score: "), "{stdout}");
+    assert!(stdout.contains("surviving faults: none"), "{stdout}");
+
+    let result = read_json(&out, &output);
+    assert_eq!(result["clean"]["verdict"], "conformant");
+    assert_eq!(result["kill_score"].as_f64(), Some(1.0), "{result:#}");
+    assert_eq!(result["surviving"], serde_json::json!([]));
+    let faults = result["faults"].as_array().expect("faults array");
+    assert_eq!(result["total"].as_u64(), Some(faults.len() as u64));
+    assert_eq!(result["caught"], result["total"]);
+    for f in faults {
+        assert_eq!(f["caught"], true, "{f:#}");
+        assert!(
+            !f["failed_cases"]
+                .as_array()
+                .expect("failed_cases")
+                .is_empty(),
+            "{f:#}"
+        );
+    }
+
+    // Every MUST of the suite is broken by at least one fault, and each fault
+    // is caught by a case that verifies the requirement it breaks.
+    let suite = konform_suite::load_spec("meldewesen").expect("bundled suite loads");
+    let musts: BTreeSet<&str> = suite
+        .manifest
+        .requirements
+        .iter()
+        .filter(|r| r.level == Level::Must)
+        .map(|r| r.id.as_str())
+        .collect();
+    let broken: BTreeSet<&str> = faults
+        .iter()
+        .filter_map(|f| f["requirement"].as_str())
+        .collect();
+    let unbroken: Vec<_> = musts.difference(&broken).collect();
+    assert!(unbroken.is_empty(), "MUSTs without a fault: {unbroken:?}");
+    assert!(faults.len() >= musts.len());
+    for f in faults {
+        assert_eq!(f["caught_by_requirement"], true, "{f:#}");
+    }
+}
+
+#[test]
+fn thin_suite_leaves_faults_surviving() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("mini.mutants.json");
+    let suite = thin_suite();
+    let output = konform(&[
+        "suite",
+        "mutants",
+        suite.to_str().expect("utf-8 path"),
+        "--jobs",
+        "2",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "stdout: {stdout}");
+    assert!(stdout.contains("surviving faults: "), "{stdout}");
+    // Nothing in the thin suite looks at the Auskunft or at ETags.
+    for name in ["sperre-distinguishable", "stale-etag-accepted"] {
+        assert!(stdout.contains(name), "{name} not reported: {stdout}");
+    }
+
+    let result = read_json(&out, &output);
+    let surviving: Vec<&str> = result["surviving"]
+        .as_array()
+        .expect("surviving array")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        surviving.contains(&"sperre-distinguishable"),
+        "{surviving:?}"
+    );
+    assert!(surviving.contains(&"auskunft-leaks-geburtsdatum"));
+    // The two faults its cases do look at are caught.
+    let caught: Vec<&str> = result["faults"]
+        .as_array()
+        .expect("faults array")
+        .iter()
+        .filter(|f| f["caught"] == true)
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    assert!(
+        caught.contains(&"service-description-wrong-version"),
+        "{caught:?}"
+    );
+    assert!(caught.contains(&"unknown-path-200"), "{caught:?}");
+    let score = result["kill_score"].as_f64().expect("kill score");
+    assert!(score > 0.0 && score < 0.5, "{score}");
+}
+
+#[test]
+fn unknown_suite_is_bad_input() {
+    let output = konform(&["suite", "mutants", "gibt-es-nicht"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn reference_faults_lists_faults_with_requirements() {
+    let output = konform(&["reference", "faults", "meldewesen@1.0"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("auskunft-leaks-geburtsdatum "))
+        .unwrap_or_else(|| panic!("fault not listed: {stdout}"));
+    assert!(line.contains("MW-AUS-002"), "{line}");
+    assert!(line.contains("Geburtsdatum"), "{line}");
+    let listed = stdout.lines().filter(|l| l.contains("  MW-")).count();
+    assert_eq!(
+        listed,
+        konform_reference::faults("meldewesen", "1.0").len(),
+        "{stdout}"
+    );
+
+    let unknown = konform(&["reference", "faults", "gibt-es-nicht@1.0"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}

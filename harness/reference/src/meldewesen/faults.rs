@@ -1,0 +1,419 @@
+//! The faults of the Meldewesen 1.0 reference: one or more per MUST of the
+//! Meldewesen suite, each breaking exactly its requirement on purpose, so
+//! `konform suite mutants` can show which broken implementations a suite
+//! catches. Most faults are checked where the behaviour lives (handlers,
+//! validation, Auskunft matching); the ones that concern every response
+//! (problem documents, request ids, challenges, timestamps) live in the
+//! [`mangle`] middleware, which wraps the whole router.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+use crate::common::idempotency::IDEMPOTENT_REPLAYED;
+use crate::common::pipeline::X_REQUEST_ID;
+use crate::faults::{FaultInfo, Faults};
+
+const fn fault(
+    name: &'static str,
+    requirement: &'static str,
+    description: &'static str,
+) -> FaultInfo {
+    FaultInfo {
+        name,
+        requirement,
+        description,
+    }
+}
+
+/// Every fault of the Meldewesen 1.0 reference, in the order of the suite's requirements.
+pub const FAULTS: &[FaultInfo] = &[
+    // ---- querschnitt
+    fault(
+        "service-description-wrong-version",
+        "MW-QS-001",
+        "GET / names the version 1.1 instead of 1.0.",
+    ),
+    fault(
+        "errors-without-problem-json",
+        "MW-QS-002",
+        "4xx and 5xx answers carry a plain application/json {\"message\"} body instead of a problem document.",
+    ),
+    fault(
+        "no-www-authenticate",
+        "MW-QS-003",
+        "401 answers carry no WWW-Authenticate header.",
+    ),
+    fault(
+        "invalid-token-accepted",
+        "MW-QS-004",
+        "An unknown bearer token is accepted as if it carried every scope.",
+    ),
+    fault(
+        "scope-not-checked",
+        "MW-QS-005",
+        "A token lacking the operation's scope is allowed anyway.",
+    ),
+    fault(
+        "no-insufficient-scope-error",
+        "MW-QS-006",
+        "A 403 challenge says only Bearer realm, without error=\"insufficient_scope\".",
+    ),
+    fault(
+        "not-found-before-auth",
+        "MW-QS-007",
+        "GET /personen/{id} looks the person up before checking the token, so an unknown id gives 404 without a token.",
+    ),
+    fault(
+        "request-id-not-echoed",
+        "MW-QS-008",
+        "The client's X-Request-ID is replaced by a fresh one.",
+    ),
+    fault(
+        "request-id-not-generated",
+        "MW-QS-009",
+        "A response to a request without X-Request-ID carries none.",
+    ),
+    fault(
+        "malformed-json-422",
+        "MW-QS-010",
+        "A body that is not well-formed JSON gets 422 TYPE instead of 400.",
+    ),
+    fault(
+        "wrong-media-type-accepted",
+        "MW-QS-011",
+        "The Content-Type is ignored: any body that parses as JSON is accepted.",
+    ),
+    fault(
+        "body-at-limit-refused",
+        "MW-QS-012",
+        "The body limit is off by one: a body of exactly 1 MiB is refused with 413.",
+    ),
+    fault(
+        "unknown-fields-ignored",
+        "MW-QS-013",
+        "Unknown members of a request body are silently dropped instead of rejected.",
+    ),
+    fault(
+        "first-error-only",
+        "MW-QS-014",
+        "A 422 lists only the first offending field.",
+    ),
+    fault(
+        "non-object-body-400",
+        "MW-QS-015",
+        "A JSON body that is not an object gets 400 instead of 422 TYPE.",
+    ),
+    fault(
+        "pagination-repeats-items",
+        "MW-QS-016",
+        "links.next resumes after the first item of the page, so later pages repeat items.",
+    ),
+    fault(
+        "bad-limit-clamped",
+        "MW-QS-017",
+        "A limit outside 1..100 or not an integer is silently replaced by the default.",
+    ),
+    fault(
+        "timestamps-without-offset",
+        "MW-QS-018",
+        "geaendertAm is written without a time zone offset.",
+    ),
+    fault(
+        "unknown-path-200",
+        "MW-QS-019",
+        "A path the interface does not define answers 200 with an empty object.",
+    ),
+    // ---- anmeldung
+    fault(
+        "anmeldung-without-location",
+        "MW-ANM-001",
+        "The 201 of an Anmeldung carries no Location header.",
+    ),
+    fault(
+        "meldebestaetigung-without-doktorgrad",
+        "MW-ANM-002",
+        "The Meldebestätigung leaves out the Doktorgrad.",
+    ),
+    fault(
+        "meldebestaetigung-leaks-geschlecht",
+        "MW-ANM-003",
+        "The Meldebestätigung also names the Geschlecht.",
+    ),
+    fault(
+        "new-person-has-sperre",
+        "MW-ANM-004",
+        "A person created by an Anmeldung is stored with an Auskunftssperre.",
+    ),
+    fault(
+        "wohnungsgeber-optional",
+        "MW-ANM-005",
+        "An Anmeldung without Wohnungsgeberbestätigung is accepted.",
+    ),
+    fault(
+        "wohnungsgeber-datum-unchecked",
+        "MW-ANM-006",
+        "The date the Wohnungsgeber confirmed is not compared with the Einzugsdatum.",
+    ),
+    fault(
+        "rufname-unchecked",
+        "MW-ANM-007",
+        "A Rufname that is not one of the Vornamen is accepted.",
+    ),
+    fault(
+        "future-geburtsdatum-accepted",
+        "MW-ANM-008",
+        "A Geburtsdatum in the future is accepted.",
+    ),
+    fault(
+        "idempotent-replay-duplicates",
+        "MW-ANM-009",
+        "A replay with the same Idempotency-Key and body registers the person again.",
+    ),
+    fault(
+        "idempotency-key-reuse-accepted",
+        "MW-ANM-010",
+        "An Idempotency-Key reused with a different body is treated as a new request.",
+    ),
+    fault(
+        "replay-not-marked",
+        "MW-ANM-011",
+        "A replayed response carries no Idempotent-Replayed header.",
+    ),
+    fault(
+        "failed-request-stored-under-key",
+        "MW-ANM-012",
+        "A refused Anmeldung is remembered under its Idempotency-Key, so the corrected body is refused as key reuse.",
+    ),
+    fault(
+        "idempotency-key-unchecked",
+        "MW-ANM-013",
+        "An Idempotency-Key that is too long or holds invisible characters is accepted.",
+    ),
+    fault(
+        "unknown-person-not-404",
+        "MW-ANM-014",
+        "Reading or correcting an unknown person id gives 403 instead of 404.",
+    ),
+    fault(
+        "patch-without-if-match-applied",
+        "MW-ANM-015",
+        "A correction without If-Match is applied.",
+    ),
+    fault(
+        "stale-etag-accepted",
+        "MW-ANM-016",
+        "A correction with a stale ETag is applied (lost update).",
+    ),
+    fault(
+        "patch-response-stale",
+        "MW-ANM-017",
+        "A correction answers 200 with the person as it was before the change.",
+    ),
+    fault(
+        "weak-etag",
+        "MW-ANM-018",
+        "ETags are sent as weak tags (W/\"...\").",
+    ),
+    fault(
+        "read-only-members-ignored",
+        "MW-ANM-019",
+        "Read-only members in a correction are silently ignored instead of rejected.",
+    ),
+    fault(
+        "merge-null-ignored",
+        "MW-ANM-020",
+        "null in a merge patch leaves the member as it was instead of removing it.",
+    ),
+    fault(
+        "abmeldung-keeps-wohnungen",
+        "MW-ANM-021",
+        "After an Abmeldung the person still has her flats.",
+    ),
+    fault(
+        "abmeldung-twice-accepted",
+        "MW-ANM-022",
+        "An Abmeldung of a person who is already abgemeldet is accepted again.",
+    ),
+    fault(
+        "auszug-vor-einzug-accepted",
+        "MW-ANM-023",
+        "An Auszugsdatum before the Einzugsdatum is accepted.",
+    ),
+    // ---- bescheinigung
+    fault(
+        "bescheinigung-without-doktorgrad",
+        "MW-BES-001",
+        "The Meldebescheinigung leaves out the Doktorgrad.",
+    ),
+    fault(
+        "bescheinigung-leaks-geschlecht",
+        "MW-BES-002",
+        "The Meldebescheinigung also names the Geschlecht.",
+    ),
+    fault(
+        "bescheinigung-only-first-wohnung",
+        "MW-BES-003",
+        "The Meldebescheinigung lists only the first current flat.",
+    ),
+    fault(
+        "bescheinigung-for-unregistered",
+        "MW-BES-004",
+        "Persons who are abgemeldet or verstorben get a Meldebescheinigung.",
+    ),
+    fault(
+        "bescheinigung-unknown-not-404",
+        "MW-BES-005",
+        "A Meldebescheinigung for an unknown person id gives 409 instead of 404.",
+    ),
+    // ---- auskunft
+    fault(
+        "auskunft-without-doktorgrad",
+        "MW-AUS-001",
+        "The Auskunft leaves out the Doktorgrad.",
+    ),
+    fault(
+        "auskunft-leaks-geburtsdatum",
+        "MW-AUS-002",
+        "The Auskunft also names the Geburtsdatum.",
+    ),
+    fault(
+        "auskunft-leaks-sterbedatum",
+        "MW-AUS-003",
+        "The Auskunft about a deceased person names the date of death.",
+    ),
+    fault(
+        "ambiguous-match-answers",
+        "MW-AUS-004",
+        "Search data matching several persons give an Auskunft about the first.",
+    ),
+    fault(
+        "sperre-distinguishable",
+        "MW-AUS-005",
+        "A person under Auskunftssperre gets a keine_auskunft answer that names the Sperre.",
+    ),
+    fault(
+        "no-match-404",
+        "MW-AUS-006",
+        "Search data that match nobody give 404 instead of the KeineAuskunft answer.",
+    ),
+    fault(
+        "frueherer-name-ignored",
+        "MW-AUS-007",
+        "The Geburtsname is not searched, neither as familienname nor as fruehererName.",
+    ),
+    fault(
+        "address-ignored",
+        "MW-AUS-008",
+        "An address in the search data does not narrow the search.",
+    ),
+    fault(
+        "search-case-sensitive",
+        "MW-AUS-009",
+        "Search data are compared exactly, with case and surrounding whitespace.",
+    ),
+    fault(
+        "zweck-unchecked",
+        "MW-AUS-010",
+        "A commercial request without a description of its purpose is answered.",
+    ),
+    fault(
+        "search-by-id-allowed",
+        "MW-AUS-011",
+        "The search data accept a personId and find the person by it.",
+    ),
+];
+
+/// The rewriting that concerns every response; the outermost layer of the router.
+pub async fn mangle(State(faults): State<Arc<Faults>>, req: Request, next: Next) -> Response {
+    if faults.is_empty() {
+        return next.run(req).await;
+    }
+    let had_request_id = req.headers().contains_key(&X_REQUEST_ID);
+    let mut resp = next.run(req).await;
+    let status = resp.status();
+    let headers = resp.headers_mut();
+    if faults.on("request-id-not-echoed")
+        && had_request_id
+        && let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+    {
+        headers.insert(X_REQUEST_ID, v);
+    }
+    if faults.on("request-id-not-generated") && !had_request_id {
+        headers.remove(&X_REQUEST_ID);
+    }
+    if faults.on("no-www-authenticate") && status == StatusCode::UNAUTHORIZED {
+        headers.remove(WWW_AUTHENTICATE);
+    }
+    if faults.on("no-insufficient-scope-error") && status == StatusCode::FORBIDDEN {
+        headers.insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"konform\""),
+        );
+    }
+    if faults.on("replay-not-marked") {
+        headers.remove(IDEMPOTENT_REPLAYED);
+    }
+    let rewrite_error = faults.on("errors-without-problem-json")
+        && (status.is_client_error() || status.is_server_error());
+    let rewrite_time = faults.on("timestamps-without-offset") && status.is_success();
+    if !rewrite_error && !rewrite_time {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let Ok(mut doc) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    if rewrite_error {
+        let message = doc.get("detail").cloned().unwrap_or_else(|| json!("error"));
+        doc = json!({ "message": message });
+        parts
+            .headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    if rewrite_time {
+        strip_offsets(&mut doc);
+    }
+    parts.headers.remove(CONTENT_LENGTH);
+    let out = serde_json::to_vec(&doc).unwrap_or_default();
+    Response::from_parts(parts, Body::from(out))
+}
+
+/// `geaendertAm: 2024-03-01T10:00:00Z` → `2024-03-01T10:00:00`, at any depth.
+fn strip_offsets(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (k, member) in map.iter_mut() {
+                if k == "geaendertAm"
+                    && let Value::String(s) = member
+                    && s.len() >= 19
+                {
+                    s.truncate(19);
+                } else {
+                    strip_offsets(member);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_offsets),
+        _ => {}
+    }
+}
+
+/// Adds `key: value` to a serialised JSON object (for the leak faults).
+pub fn with_member(bytes: Vec<u8>, key: &str, value: Value) -> Vec<u8> {
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(mut map)) => {
+            map.insert(key.to_string(), value);
+            serde_json::to_vec(&Value::Object(map)).unwrap_or(bytes)
+        }
+        _ => bytes,
+    }
+}
