@@ -1,10 +1,12 @@
 //! One module per subcommand. Each returns the process exit code or a
 //! [`CliError`] that says which exit code it deserves.
 
+pub mod keys;
 pub mod list;
 pub mod reference;
 pub mod run;
 pub mod suite;
+pub mod verify;
 
 /// A command that could not do its work.
 #[derive(Debug, thiserror::Error)]
