@@ -131,11 +131,17 @@ impl Verification {
 pub fn verify_file(file: &Value, keys: &KeyRing) -> Result<Verification, SealError> {
     let payload = seal::canonical_report(file)?;
     let actual = seal::digest_of(&payload);
-    let seal = match seal::recorded_seal(file) {
-        None => SealCheck::Missing { actual },
-        Some(recorded) if recorded == actual => SealCheck::Matches(actual),
-        Some(recorded) => SealCheck::Mismatch {
-            recorded: recorded.to_string(),
+    // The whole `seal` member must be exactly what sealing writes, so no
+    // byte of the file escapes the checks.
+    let seal = match (file.get(seal::SEAL_MEMBER), seal::recorded_seal(file)) {
+        (None, _) => SealCheck::Missing { actual },
+        (Some(member), Some(recorded))
+            if recorded == actual && *member == seal::seal_member(&actual) =>
+        {
+            SealCheck::Matches(actual)
+        }
+        (Some(member), recorded) => SealCheck::Mismatch {
+            recorded: recorded.map_or_else(|| member.to_string(), String::from),
             actual,
         },
     };

@@ -63,9 +63,15 @@ pub fn run(command: ReportCommand) -> Result<i32, CliError> {
             false,
             format!("seal: missing (the report's digest is {actual})"),
         ),
+        SealCheck::Mismatch { recorded, actual } if recorded == actual => line(
+            false,
+            format!("seal: the `seal` member was altered (digest {actual})"),
+        ),
         SealCheck::Mismatch { recorded, actual } => line(
             false,
-            format!("seal: recorded {recorded}, but the report's digest is {actual}: the report was changed"),
+            format!(
+                "seal: recorded {recorded}, but the report's digest is {actual}: the report was changed"
+            ),
         ),
     });
     if verification.malformed_signatures {
