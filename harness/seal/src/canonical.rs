@@ -69,22 +69,58 @@ fn write_value(value: &Value, out: &mut String) -> Result<(), CanonicalError> {
             }
             out.push(']');
         }
-        Value::Object(map) => {
-            let mut members: Vec<(&String, &Value)> = map.iter().collect();
-            members.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-            out.push('{');
-            for (i, (name, item)) in members.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(name, out);
-                out.push(':');
-                write_value(item, out)?;
-            }
-            out.push('}');
-        }
+        Value::Object(map) => write_object(map, &[], out)?,
     }
     Ok(())
+}
+
+/// Writes an object, leaving out the members named in `skip`.
+fn write_object(
+    map: &serde_json::Map<String, Value>,
+    skip: &[&str],
+    out: &mut String,
+) -> Result<(), CanonicalError> {
+    let mut members: Vec<(&String, &Value)> = map
+        .iter()
+        .filter(|(k, _)| !skip.contains(&k.as_str()))
+        .collect();
+    members.sort_by(|a, b| utf16_cmp(a.0, b.0));
+    out.push('{');
+    for (i, (name, item)) in members.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(name, out);
+        out.push(':');
+        write_value(item, out)?;
+    }
+    out.push('}');
+    Ok(())
+}
+
+/// Orders names by their UTF-16 code units. UTF-8 byte order is code point
+/// order, which agrees with UTF-16 order unless a character at or above
+/// U+E000 is involved (surrogates sort below U+E000..U+FFFF), so plain byte
+/// comparison is used when both names are below that.
+fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    // UTF-8 lead byte 0xEE starts U+E000; anything from there up may differ.
+    let simple = |s: &str| s.bytes().all(|c| c < 0xEE);
+    if simple(a) && simple(b) {
+        a.as_bytes().cmp(b.as_bytes())
+    } else {
+        a.encode_utf16().cmp(b.encode_utf16())
+    }
+}
+
+/// The canonical bytes of an object without the named top-level members
+/// (used for a report without its envelope, without copying it).
+pub fn canonicalize_without(value: &Value, skip: &[&str]) -> Result<Vec<u8>, CanonicalError> {
+    let mut out = String::new();
+    match value {
+        Value::Object(map) => write_object(map, skip, &mut out)?,
+        other => write_value(other, &mut out)?,
+    }
+    Ok(out.into_bytes())
 }
 
 /// 2^53: every integer up to this magnitude is exact as a double.
@@ -205,22 +241,35 @@ fn increment(digits: &[u8]) -> Option<String> {
 
 fn write_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\u{c}' => out.push_str("\\f"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    // Fast path: copy runs that need no escaping in one go.
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        out.push_str(&s[start..i]);
+        push_escaped(b as char, out);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Escapes one ASCII character that JSON requires escaped.
+fn push_escaped(c: char, out: &mut String) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\u{8}' => out.push_str("\\b"),
+        '\t' => out.push_str("\\t"),
+        '\n' => out.push_str("\\n"),
+        '\u{c}' => out.push_str("\\f"),
+        '\r' => out.push_str("\\r"),
+        c => {
+            let _ = write!(out, "\\u{:04x}", c as u32);
         }
     }
-    out.push('"');
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::canonical::{CanonicalError, canonicalize};
+use crate::canonical::{CanonicalError, canonicalize, canonicalize_without};
 
 /// Top-level members that belong to the envelope, not to the report.
 pub const SEAL_MEMBER: &str = "seal";
@@ -55,7 +55,7 @@ pub fn canonical_report(file: &Value) -> Result<Vec<u8>, SealError> {
     if !ENVELOPE_MEMBERS.iter().any(|m| map.contains_key(*m)) {
         return Ok(canonicalize(file)?);
     }
-    Ok(canonicalize(&Value::Object(report_members(file)?))?)
+    Ok(canonicalize_without(file, ENVELOPE_MEMBERS)?)
 }
 
 /// `sha256:<hex>` of canonical bytes.
