@@ -202,7 +202,7 @@ fn break_tie(v: f64, digits: String) -> String {
     let is_tie =
         exact_digits.get(k) == Some(&b'5') && exact_digits[k + 1..].iter().all(|d| *d == b'0');
     let last = digits.as_bytes()[k - 1];
-    if !is_tie || (last - b'0') % 2 == 0 {
+    if !is_tie || (last - b'0').is_multiple_of(2) {
         return digits;
     }
     // The other candidate differs by one in the last place; keep it only if
