@@ -37,6 +37,55 @@ pub enum Command {
         #[command(subcommand)]
         command: ReferenceCommand,
     },
+    /// Make an Ed25519 key pair for signing reports.
+    Keygen(KeygenArgs),
+    /// Sign and verify reports.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Folder the key files are written to (`NAME.key.pem`, mode 0600, and `NAME.pub.pem`).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Name of the signer; also the stem of the key file names.
+    #[arg(long, default_value = "konform", value_name = "SIGNER")]
+    pub name: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Seal a report and add an Ed25519 JWS signature (the file is rewritten atomically).
+    Sign {
+        report: PathBuf,
+        /// Private key (PKCS#8 PEM) made by `konform keygen`.
+        #[arg(long, value_name = "KEY")]
+        key: PathBuf,
+        /// Signer name recorded in the signature (default: the key file's name).
+        #[arg(long, value_name = "NAME")]
+        signer: Option<String>,
+    },
+    /// Check a report offline: schema, seal, signatures, suite digest, and (with --rejudge) the verdicts.
+    ///
+    /// Exit codes: 0 every check passed, 1 a check failed, 2 unreadable input.
+    Verify {
+        report: PathBuf,
+        /// Public key (SPKI PEM), repeatable.
+        #[arg(long = "key", value_name = "PUB")]
+        keys: Vec<PathBuf>,
+        /// Folder of public keys (`*.pub.pem`).
+        #[arg(long = "keys", value_name = "DIR")]
+        key_dir: Option<PathBuf>,
+        /// Suite folder (or bundled `NAME@VERSION`) the report claims to have run.
+        #[arg(long, value_name = "DIR")]
+        suite: Option<String>,
+        /// Re-evaluate every assertion from the recorded evidence and recompute the verdicts (needs --suite).
+        #[arg(long, requires = "suite")]
+        rejudge: bool,
+    },
 }
 
 #[derive(Debug, Args)]

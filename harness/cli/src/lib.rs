@@ -41,6 +41,15 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
             } => commands::mutants::run(args).await,
             cli::Command::Suite { command } => commands::suite::run(command),
             cli::Command::Reference { command } => commands::reference::run(command).await,
+            cli::Command::Keygen(args) => commands::keys::keygen(args),
+            cli::Command::Report { command } => match command {
+                cli::ReportCommand::Sign {
+                    report,
+                    key,
+                    signer,
+                } => commands::keys::sign(&report, &key, signer.as_deref()),
+                verify @ cli::ReportCommand::Verify { .. } => commands::verify::run(verify),
+            },
         }
     });
     match result {

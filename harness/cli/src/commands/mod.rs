@@ -1,12 +1,14 @@
 //! One module per subcommand. Each returns the process exit code or a
 //! [`CliError`] that says which exit code it deserves.
 
+pub mod keys;
 pub mod list;
 pub mod merge;
 pub mod mutants;
 pub mod reference;
 pub mod run;
 pub mod suite;
+pub mod verify;
 
 /// A command that could not do its work.
 #[derive(Debug, thiserror::Error)]
