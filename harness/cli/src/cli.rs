@@ -86,6 +86,15 @@ pub enum ReportCommand {
         #[arg(long, requires = "suite")]
         rejudge: bool,
     },
+    /// Merge the shard reports of one run (`run --shard K/N`) into one report.
+    Merge {
+        /// The shard reports, one per shard.
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
+        /// Where to write the merged report.
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

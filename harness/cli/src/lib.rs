@@ -49,6 +49,7 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
                     signer,
                 } => commands::keys::sign(&report, &key, signer.as_deref()),
                 verify @ cli::ReportCommand::Verify { .. } => commands::verify::run(verify),
+                cli::ReportCommand::Merge { reports, out } => commands::merge::run(&reports, &out),
             },
         }
     });
