@@ -4,6 +4,7 @@
 
 pub mod assemble;
 pub mod judge;
+pub mod render;
 pub mod write;
 
 pub use assemble::{ReportInput, assemble, rfc3339};
