@@ -37,6 +37,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ReferenceCommand,
     },
+    /// Work on written reports: render them as HTML, JUnit XML or Markdown.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +63,15 @@ pub struct RunArgs {
     /// Print only failures and the summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Report formats, comma-separated: json, html, junit, md. JSON is always written;
+    /// the others go next to it as `<suite>@<version>.html|.junit.xml|.md`.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "json",
+        value_name = "FORMATS"
+    )]
+    pub format: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -107,4 +121,26 @@ pub enum ReferenceCommand {
     },
     /// List the embedded reference implementations.
     List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Render a JSON report as HTML, JUnit XML and/or Markdown (`-` writes to stdout).
+    Render(RenderArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("outputs").required(true).multiple(true).args(["html", "junit", "md"])))]
+pub struct RenderArgs {
+    /// The canonical JSON report, as written by `konform run`.
+    pub report: PathBuf,
+    /// Write a self-contained HTML page here.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write JUnit XML here.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write Markdown (e.g. for a CI job summary) here.
+    #[arg(long, value_name = "FILE")]
+    pub md: Option<PathBuf>,
 }

@@ -38,6 +38,7 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
             cli::Command::List(args) => commands::list::run(args),
             cli::Command::Suite { command } => commands::suite::run(command),
             cli::Command::Reference { command } => commands::reference::run(command).await,
+            cli::Command::Report { command } => commands::report::run(command),
         }
     });
     match result {

@@ -3,6 +3,7 @@
 
 pub mod list;
 pub mod reference;
+pub mod report;
 pub mod run;
 pub mod suite;
 
