@@ -99,14 +99,18 @@ fn description(report: &Report, case: &CaseResult) -> String {
         text.push_str(&format!("reason: {reason}\n"));
     }
     for step in &case.steps {
-        let name = step.name.as_deref().unwrap_or("");
+        let name = step
+            .name
+            .as_deref()
+            .map(|n| format!(" {n}"))
+            .unwrap_or_default();
         let status = step
             .response
             .as_ref()
             .map(|r| r.status.to_string())
             .unwrap_or_else(|| "no response".to_string());
         text.push_str(&format!(
-            "step {} {name}: {} {} -> {status}\n",
+            "step {}{name}: {} {} -> {status}\n",
             step.index + 1,
             step.request.method,
             step.request.url
