@@ -610,6 +610,7 @@ a { color: #0969da; }
 table { width: 100%; border-collapse: collapse; margin: 8px 0; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 thead th { background: var(--soft); font-size: .9em; }
+table.reqs td:first-child { white-space: nowrap; }
 table.reqs tr.bad td:first-child { border-left: 4px solid var(--bad); }
 table.reqs tr.warn td:first-child { border-left: 4px solid var(--warn); }
 table.failed { background: #fff5f5; }

@@ -31,13 +31,13 @@ pub fn markdown(report: &Report) -> String {
     let id = &report.target.identity;
     let _ = writeln!(
         md,
-        "{} against **{} {}** ({}, {}) at `{}`\n",
+        "{} against **{} {}** ({}, {}) at {}\n",
         esc(&report.suite.title),
         esc(&id.product),
         esc(&id.version),
         esc(&id.vendor),
         esc(&id.operator),
-        code(&report.target.base_url)
+        esc(&report.target.base_url)
     );
     let s = &report.summary;
     let _ = writeln!(
