@@ -39,7 +39,7 @@ pub enum Command {
     },
     /// Make an Ed25519 key pair for signing reports.
     Keygen(KeygenArgs),
-    /// Sign and verify reports.
+    /// Work on written reports: render, sign, verify, merge.
     Report {
         #[command(subcommand)]
         command: ReportCommand,
@@ -58,6 +58,8 @@ pub struct KeygenArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
+    /// Render a JSON report as HTML, JUnit XML and/or Markdown (`-` writes to stdout).
+    Render(RenderArgs),
     /// Seal a report and add an Ed25519 JWS signature (the file is rewritten atomically).
     Sign {
         report: PathBuf,
@@ -120,6 +122,15 @@ pub struct RunArgs {
     /// Print only failures and the summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Report formats, comma-separated: json, html, junit, md. JSON is always written;
+    /// the others go next to it as `<suite>@<version>.html|.junit.xml|.md`.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "json",
+        value_name = "FORMATS"
+    )]
+    pub format: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -189,4 +200,20 @@ fn parse_shard(s: &str) -> Result<(u32, u32), String> {
         return Err(format!("`{s}`: K must be between 1 and N"));
     }
     Ok((k, n))
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("outputs").required(true).multiple(true).args(["html", "junit", "md"])))]
+pub struct RenderArgs {
+    /// The canonical JSON report, as written by `konform run`.
+    pub report: PathBuf,
+    /// Write a self-contained HTML page here.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write JUnit XML here.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write Markdown (e.g. for a CI job summary) here.
+    #[arg(long, value_name = "FILE")]
+    pub md: Option<PathBuf>,
 }

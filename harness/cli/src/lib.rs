@@ -43,6 +43,7 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
             cli::Command::Reference { command } => commands::reference::run(command).await,
             cli::Command::Keygen(args) => commands::keys::keygen(args),
             cli::Command::Report { command } => match command {
+                cli::ReportCommand::Render(args) => commands::report::render(args),
                 cli::ReportCommand::Sign {
                     report,
                     key,

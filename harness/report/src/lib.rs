@@ -5,6 +5,7 @@
 pub mod assemble;
 pub mod judge;
 pub mod merge;
+pub mod render;
 pub mod write;
 
 pub use assemble::{ReportInput, assemble, rfc3339};

@@ -6,6 +6,7 @@ pub mod list;
 pub mod merge;
 pub mod mutants;
 pub mod reference;
+pub mod report;
 pub mod run;
 pub mod suite;
 pub mod verify;

@@ -15,6 +15,7 @@ use crate::target_file::load_target_file;
 use crate::terminal::{Progress, Style, summary};
 
 pub async fn run(args: RunArgs) -> Result<i32, CliError> {
+    let formats = super::report::parse_formats(&args.format)?;
     let suites: Vec<LoadedSuite> = load_suites(&args.suites)?;
     let target = match &args.target {
         Some(path) => {
@@ -71,10 +72,14 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         let path = args.out.join(format!("{}.json", suite.id()));
         konform_report::write_json(&report, &path)
             .map_err(|e| CliError::Environment(e.to_string()))?;
+        let written = super::report::write_renderings(&report, &path, &formats)?;
         print!(
             "{}",
             summary(&report, Some(&path.display().to_string()), style)
         );
+        for path in written {
+            println!("  report:  {}", path.display());
+        }
         worst = worse(worst, report.verdict);
         if cancel.is_cancelled() {
             break;

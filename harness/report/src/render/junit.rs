@@ -1,0 +1,150 @@
+//! JUnit XML for CI test views: one `testsuite` per conformance class, one
+//! `testcase` per case (`classname` = `suite@version.class`). `fail` becomes
+//! a failure, `error` an error, `skip` skipped; the requirement ids a case
+//! verifies are its properties, so a CI view can be traced back to the text
+//! of the specification.
+
+use std::time::Duration;
+
+use konform_model::report::{CaseResult, Report, Verdict};
+use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
+
+use super::{class_label, level_of, overall_label, suite_key};
+
+/// Renders `report` as JUnit XML.
+pub fn junit(report: &Report) -> String {
+    let key = suite_key(report);
+    let mut out = quick_junit::Report::new(format!("konform {key}"));
+    out.set_time(Duration::from_millis(report.run.duration_ms));
+    let mut classes: Vec<(String, String)> = report
+        .classes
+        .iter()
+        .map(|c| (c.id.clone(), c.title.clone()))
+        .collect();
+    // Cases of a class the report does not list still get a suite.
+    for case in &report.cases {
+        if !classes.iter().any(|(id, _)| *id == case.class) {
+            classes.push((case.class.clone(), case.class.clone()));
+        }
+    }
+    for (class_id, title) in &classes {
+        let mut suite = TestSuite::new(format!("{key}.{class_id}"));
+        suite.add_property(Property::new("title", title.as_str()));
+        if let Some(class) = report.classes.iter().find(|c| c.id == *class_id) {
+            suite.add_property(Property::new("verdict", class_label(class.verdict)));
+            suite.add_property(Property::new("claimed", class.claimed.to_string()));
+        }
+        suite.add_property(Property::new("overall", overall_label(report.verdict)));
+        let mut time = 0u64;
+        for case in report.cases.iter().filter(|c| c.class == *class_id) {
+            time = time.saturating_add(case.duration_ms);
+            suite.add_test_case(test_case(report, &key, case));
+        }
+        suite.set_time(Duration::from_millis(time));
+        out.add_test_suite(suite);
+    }
+    match out.to_string() {
+        Ok(xml) => xml,
+        Err(e) => fallback(&key, &e.to_string()),
+    }
+}
+
+fn test_case(report: &Report, key: &str, case: &CaseResult) -> TestCase {
+    let reason = case.reason.clone().unwrap_or_default();
+    let status = match case.verdict {
+        Verdict::Pass => TestCaseStatus::success(),
+        Verdict::Fail | Verdict::Error => {
+            let kind = if case.verdict == Verdict::Fail {
+                NonSuccessKind::Failure
+            } else {
+                NonSuccessKind::Error
+            };
+            let mut s = TestCaseStatus::non_success(kind);
+            s.set_message(reason.as_str());
+            s.set_type(case.verdict.as_str());
+            s.set_description(description(report, case));
+            s
+        }
+        Verdict::Skip => {
+            let mut s = TestCaseStatus::skipped();
+            if !reason.is_empty() {
+                s.set_message(reason.as_str());
+            }
+            s
+        }
+    };
+    let mut tc = TestCase::new(case.id.as_str(), status);
+    tc.set_classname(format!("{key}.{}", case.class));
+    tc.set_time(Duration::from_millis(case.duration_ms));
+    let checks: usize = case.steps.iter().map(|s| s.assertions.len()).sum();
+    tc.set_assertions(checks);
+    tc.add_property(Property::new("title", case.title.as_str()));
+    for id in &case.requirements {
+        tc.add_property(Property::new("requirement", id.as_str()));
+    }
+    tc
+}
+
+/// The text body of a failure or error: what broke, which requirement, and
+/// the failing assertions with expected vs received.
+fn description(report: &Report, case: &CaseResult) -> String {
+    let mut text = String::new();
+    text.push_str(&case.title);
+    text.push('\n');
+    for id in &case.requirements {
+        let level = level_of(report, id).unwrap_or("?");
+        text.push_str(&format!("requirement {id} ({level})\n"));
+    }
+    if let Some(reason) = &case.reason {
+        text.push_str(&format!("reason: {reason}\n"));
+    }
+    for step in &case.steps {
+        let name = step
+            .name
+            .as_deref()
+            .map(|n| format!(" {n}"))
+            .unwrap_or_default();
+        let status = step
+            .response
+            .as_ref()
+            .map(|r| r.status.to_string())
+            .unwrap_or_else(|| "no response".to_string());
+        text.push_str(&format!(
+            "step {}{name}: {} {} -> {status}\n",
+            step.index + 1,
+            step.request.method,
+            step.request.url
+        ));
+        if let Some(err) = &step.error {
+            text.push_str(&format!("  error: {err}\n"));
+        }
+        for a in step.assertions.iter().filter(|a| !a.passed) {
+            text.push_str(&format!("  failed: {}\n", a.check));
+            if let Some(e) = &a.expected {
+                text.push_str(&format!("    expected: {e}\n"));
+            }
+            if let Some(r) = &a.received {
+                text.push_str(&format!("    received: {r}\n"));
+            }
+            if let Some(m) = &a.message {
+                text.push_str(&format!("    {m}\n"));
+            }
+        }
+    }
+    text
+}
+
+/// A minimal, valid document when serialisation fails (it writes to memory,
+/// so this is not expected; it keeps the renderer free of panics).
+fn fallback(key: &str, error: &str) -> String {
+    let clean = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric() || " .:@_-".contains(*c))
+            .collect::<String>()
+    };
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"konform {}\" tests=\"0\" failures=\"0\" errors=\"0\"><!-- JUnit serialisation failed: {} --></testsuites>\n",
+        clean(key),
+        clean(error)
+    )
+}

@@ -1,0 +1,176 @@
+//! Markdown that fits a CI job summary (GitHub-flavoured): a verdict line,
+//! the class table, the failing cases with their requirement and reason,
+//! and the counts. Every piece of report text is escaped, since job
+//! summaries render inline HTML and a target controls much of the text.
+
+use std::fmt::Write as _;
+
+use konform_model::report::{ClassVerdict, OverallVerdict, Report, Verdict};
+
+use super::{class_label, level_of, overall_label, shorten, suite_key};
+
+/// At most this many failing cases are listed; the rest are counted.
+const MAX_LISTED: usize = 100;
+/// Reasons longer than this are cut.
+const MAX_REASON: usize = 300;
+
+/// Renders `report` as Markdown.
+pub fn markdown(report: &Report) -> String {
+    let mut md = String::new();
+    let icon = match report.verdict {
+        OverallVerdict::Conformant => "✅",
+        OverallVerdict::NotConformant => "❌",
+        OverallVerdict::Incomplete => "⚠️",
+    };
+    let _ = writeln!(
+        md,
+        "## {icon} {}: {}\n",
+        esc(&suite_key(report)),
+        overall_label(report.verdict)
+    );
+    let id = &report.target.identity;
+    let _ = writeln!(
+        md,
+        "{} against **{} {}** ({}, {}) at {}\n",
+        esc(&report.suite.title),
+        esc(&id.product),
+        esc(&id.version),
+        esc(&id.vendor),
+        esc(&id.operator),
+        esc(&report.target.base_url)
+    );
+    let s = &report.summary;
+    let _ = writeln!(
+        md,
+        "**{} cases:** {} passed, {} failed, {} errors, {} skipped ({} ms)\n",
+        s.cases, s.pass, s.fail, s.error, s.skip, report.run.duration_ms
+    );
+    if !report.run.complete {
+        let why = report
+            .run
+            .incomplete_reason
+            .as_deref()
+            .unwrap_or("interrupted");
+        let _ = writeln!(md, "> **The run did not complete:** {}\n", esc(why));
+    }
+    if report.target.tls_insecure {
+        md.push_str("> **TLS certificate checks were switched off for this run.**\n\n");
+    }
+
+    md.push_str("| Class | Verdict | Failed MUST | Unverified MUST | SHOULD warnings |\n");
+    md.push_str("|---|---|---|---|---|\n");
+    for c in &report.classes {
+        let icon = match c.verdict {
+            ClassVerdict::Conformant => "✅",
+            ClassVerdict::NotConformant => "❌",
+            ClassVerdict::Inconclusive => "⚠️",
+            ClassVerdict::NotClaimed | ClassVerdict::NotSelected => "➖",
+        };
+        let _ = writeln!(
+            md,
+            "| `{}` {} | {icon} {} | {} | {} | {} |",
+            code(&c.id),
+            esc(&c.title),
+            class_label(c.verdict),
+            ids(&c.failed),
+            ids(&c.unverified),
+            ids(&c.warnings)
+        );
+    }
+    md.push('\n');
+
+    let failing: Vec<_> = report
+        .cases
+        .iter()
+        .filter(|c| matches!(c.verdict, Verdict::Fail | Verdict::Error))
+        .collect();
+    if failing.is_empty() {
+        md.push_str("No case failed.\n");
+        return md;
+    }
+    let _ = writeln!(md, "### Failing cases ({})\n", failing.len());
+    md.push_str("| Case | Verdict | Requirements | Reason |\n");
+    md.push_str("|---|---|---|---|\n");
+    for c in failing.iter().take(MAX_LISTED) {
+        let reqs: Vec<String> = c
+            .requirements
+            .iter()
+            .map(|r| format!("{} ({})", esc(r), level_of(report, r).unwrap_or("?")))
+            .collect();
+        let reason = c.reason.as_deref().unwrap_or("");
+        let _ = writeln!(
+            md,
+            "| `{}` {} | {} | {} | {} |",
+            code(&c.id),
+            esc(&c.title),
+            c.verdict,
+            reqs.join(", "),
+            esc(&shorten(reason, MAX_REASON))
+        );
+    }
+    if failing.len() > MAX_LISTED {
+        let _ = writeln!(
+            md,
+            "\n…and {} more; see the full report.",
+            failing.len() - MAX_LISTED
+        );
+    }
+    md
+}
+
+/// Requirement ids as a cell, `–` when there are none.
+fn ids(list: &[String]) -> String {
+    if list.is_empty() {
+        "–".to_string()
+    } else {
+        list.iter().map(|i| esc(i)).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// Text for a table cell: HTML and Markdown specials escaped, one line.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("\\|"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '!' | '~' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\r' | '\n' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside a backtick code span: backticks, pipes and line breaks
+/// cannot occur in it, everything else is literal.
+fn code(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '`' => '\'',
+            '|' => '¦',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{code, esc};
+
+    #[test]
+    fn escapes_html_and_table_breakers() {
+        assert_eq!(
+            esc("<script>a|b</script>\n*x*"),
+            "&lt;script&gt;a\\|b&lt;/script&gt; \\*x\\*"
+        );
+        assert_eq!(code("a`b|c\nd"), "a'b¦c d");
+    }
+}
