@@ -12,7 +12,9 @@ use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
 use super::fault_names as f;
-use super::model::{Kennzeichen, Reservierung, STATUS_AUSSER_BETRIEB, STATUS_ZUGELASSEN, Zulassung};
+use super::model::{
+    Kennzeichen, Reservierung, STATUS_AUSSER_BETRIEB, STATUS_ZUGELASSEN, Zulassung,
+};
 use super::seed::UNTERSCHEIDUNGSZEICHEN;
 use super::validation::{self, IDEMPOTENCY_KEY_REUSED, RESERVIERUNG_PIN};
 use super::{
@@ -231,7 +233,8 @@ async fn reservieren(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
     let value = json_body(st, headers, body).await?;
     let key = idempotency_key(headers)?;
     let mut inner = st.lock();
-    if let Some(answer) = replay_or_reuse(st, &inner, &who, "reservierungen", key.as_deref(), &value)
+    if let Some(answer) =
+        replay_or_reuse(st, &inner, &who, "reservierungen", key.as_deref(), &value)
     {
         return answer;
     }
@@ -314,8 +317,10 @@ pub async fn get_reservierung(
             return Err(reservation_not_found(&id));
         };
         let with_pin = st.faults.on(f::RESERVATION_PIN_LEAKED);
-        Ok(StoredResponse::json(StatusCode::OK, json_bytes(&r.to_json(now(), with_pin)))
-            .to_response(false))
+        Ok(
+            StoredResponse::json(StatusCode::OK, json_bytes(&r.to_json(now(), with_pin)))
+                .to_response(false),
+        )
     })())
 }
 
@@ -342,7 +347,10 @@ pub async fn post_ablaufen(
         if r.gueltig_bis > t {
             r.gueltig_bis = t;
         }
-        Ok(StoredResponse::json(StatusCode::OK, json_bytes(&r.to_json(t, false))).to_response(false))
+        Ok(
+            StoredResponse::json(StatusCode::OK, json_bytes(&r.to_json(t, false)))
+                .to_response(false),
+        )
     })())
 }
 

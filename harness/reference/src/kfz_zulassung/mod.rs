@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::header::CONTENT_TYPE;
 use axum::http::HeaderValue;
+use axum::http::header::CONTENT_TYPE;
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -113,10 +113,7 @@ pub fn router(auth: AuthMode, faults: Faults) -> Router {
         faults: faults.clone(),
         inner: Arc::new(Mutex::new(Inner {
             reservierungen: BTreeMap::new(),
-            zulassungen: zulassungen
-                .into_iter()
-                .map(|z| (z.id.clone(), z))
-                .collect(),
+            zulassungen: zulassungen.into_iter().map(|z| (z.id.clone(), z)).collect(),
             used_evbs,
             idempotency: IdempotencyStore::default(),
         })),

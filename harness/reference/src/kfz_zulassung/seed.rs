@@ -33,7 +33,13 @@ pub fn zulassungen() -> Vec<Zulassung> {
                 uz: "WAF".into(),
                 en: "KF 1".into(),
             },
-            halter: halter("Erika Mustermann", "Heidestraße", "17", "48231", "Warendorf"),
+            halter: halter(
+                "Erika Mustermann",
+                "Heidestraße",
+                "17",
+                "48231",
+                "Warendorf",
+            ),
             evb: "KS00001".into(),
             sepa: SepaMandat {
                 kontoinhaber: "Erika Mustermann".into(),

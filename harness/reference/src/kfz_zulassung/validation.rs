@@ -92,11 +92,7 @@ fn kennzeichen_fields(
     let uz = match required(map, at, "unterscheidungszeichen", errs) {
         Ok(v) => str_of(v, &uz_at, errs).and_then(|s| {
             if !formats::unterscheidungszeichen_ok(s, faults) {
-                Err(errs.push(
-                    &uz_at,
-                    UZ_FORMAT,
-                    "1 to 3 capital letters A-Z, Ä, Ö, Ü",
-                ))
+                Err(errs.push(&uz_at, UZ_FORMAT, "1 to 3 capital letters A-Z, Ä, Ö, Ü"))
             } else if !UNTERSCHEIDUNGSZEICHEN.contains(&s) && !faults.on(f::FOREIGN_UZ_ACCEPTED) {
                 Err(errs.push(
                     &uz_at,
@@ -119,16 +115,16 @@ fn kennzeichen_fields(
         Ok(optional(map, "erkennungsnummer"))
     };
     let en = match en_value {
-        Ok(Some(v)) => str_of(v, &en_at, errs).and_then(|s| {
-            match formats::erkennungsnummer_parts(s, faults) {
+        Ok(Some(v)) => {
+            str_of(v, &en_at, errs).and_then(|s| match formats::erkennungsnummer_parts(s, faults) {
                 Some(parts) => Ok(Some((s.to_string(), parts.0.len(), parts.1.to_string()))),
                 None => Err(errs.push(
                     &en_at,
                     EN_FORMAT,
                     "1 to 2 capital letters A-Z, a space, 1 to 4 digits without a leading zero",
                 )),
-            }
-        }),
+            })
+        }
         Ok(None) => Ok(None),
         Err(i) => Err(i),
     };
@@ -174,7 +170,13 @@ pub fn reservierung(v: &Value, faults: &Faults) -> Result<ReservierungAntrag, Pr
 }
 
 fn anschrift(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<Anschrift> {
-    let m = obj(v, at, &["strasse", "hausnummer", "plz", "ort"], errs, faults)?;
+    let m = obj(
+        v,
+        at,
+        &["strasse", "hausnummer", "plz", "ort"],
+        errs,
+        faults,
+    )?;
     let strasse = req_string(m, at, "strasse", 200, errs);
     let hausnummer = req_string(m, at, "hausnummer", 20, errs);
     let plz = required(m, at, "plz", errs).and_then(|v| {
@@ -278,7 +280,14 @@ pub fn zulassung(v: &Value, faults: &Faults) -> Result<ZulassungAntrag, Problem>
     let Ok(map) = obj(
         v,
         "",
-        &["fin", "evb", "halter", "sepaMandat", "kennzeichen", "reservierungsPin"],
+        &[
+            "fin",
+            "evb",
+            "halter",
+            "sepaMandat",
+            "kennzeichen",
+            "reservierungsPin",
+        ],
         &mut errs,
         faults,
     ) else {
@@ -323,25 +332,23 @@ pub fn zulassung(v: &Value, faults: &Faults) -> Result<ZulassungAntrag, Problem>
             })
         }),
     };
-    // The pairing rules: a named plate needs its PIN, a PIN needs its plate.
-    if let (Ok(k), Ok(p)) = (&kz, &pin) {
-        match (k, p) {
-            (Some(_), None) if !faults.on(f::RESERVATION_PIN_IGNORED) => {
-                errs.push(
-                    "/reservierungsPin",
-                    rules::REQUIRED,
-                    "a named Kennzeichen needs the PIN of its reservation",
-                );
-            }
-            (None, Some(_)) => {
-                errs.push(
-                    "/kennzeichen",
-                    rules::REQUIRED,
-                    "a reservation PIN needs the reserved Kennzeichen",
-                );
-            }
-            _ => {}
-        }
+    // The pairing rules go by presence, so they are reported even when the
+    // plate or the PIN is malformed too.
+    let has_kz = optional(map, "kennzeichen").is_some();
+    let has_pin = optional(map, "reservierungsPin").is_some();
+    if has_kz && !has_pin && !faults.on(f::RESERVATION_PIN_IGNORED) {
+        errs.push(
+            "/reservierungsPin",
+            rules::REQUIRED,
+            "a named Kennzeichen needs the PIN of its reservation",
+        );
+    }
+    if has_pin && !has_kz {
+        errs.push(
+            "/kennzeichen",
+            rules::REQUIRED,
+            "a reservation PIN needs the reserved Kennzeichen",
+        );
     }
     match (fin, evb, halter, sepa, kz, pin) {
         (Ok(fin), Ok(evb), Ok(halter), Ok(sepa), Ok(kz), Ok(pin)) if errs.is_empty() => {
