@@ -9,6 +9,7 @@
 mod common;
 mod error;
 mod faults;
+mod kfz_zulassung;
 mod meldewesen;
 
 use std::collections::HashMap;
@@ -67,7 +68,7 @@ pub struct InterfaceEntry {
 
 /// Every embedded reference implementation. A new interface adds one line.
 pub fn registry() -> Vec<InterfaceEntry> {
-    vec![meldewesen::entry()]
+    vec![meldewesen::entry(), kfz_zulassung::entry()]
 }
 
 fn find(interface: &str, version: &str) -> Option<InterfaceEntry> {

@@ -1,0 +1,144 @@
+//! Reference implementation of Kfz-Zulassung 1.0 (`schemas/kfz-zulassung/1.0/`):
+//! Wunschkennzeichen reservations with PIN and expiry, Neuzulassung,
+//! Umschreibung and Außerbetriebsetzung over an in-memory register of a
+//! fictitious Zulassungsbehörde, with a fault switch per requirement.
+
+mod fault_names;
+mod formats;
+mod handlers;
+mod model;
+mod seed;
+mod validation;
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::HeaderValue;
+use axum::http::header::CONTENT_TYPE;
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use crate::common::idempotency::IdempotencyStore;
+use crate::common::pipeline::{X_REQUEST_ID, finish};
+use crate::{AuthMode, Faults};
+use model::{Reservierung, Zulassung};
+
+pub use fault_names::FAULTS;
+
+pub const NAME: &str = "kfz-zulassung";
+pub const VERSION: &str = "1.0";
+pub const SCOPE_RESERVIERUNG: &str = "kfz:reservierung";
+pub const SCOPE_ZULASSUNG: &str = "kfz:zulassung";
+pub const SCOPE_LESEN: &str = "kfz:lesen";
+pub const SCOPE_TESTHILFEN: &str = "kfz:testhilfen";
+pub const SCOPES: &[&str] = &[
+    SCOPE_RESERVIERUNG,
+    SCOPE_ZULASSUNG,
+    SCOPE_LESEN,
+    SCOPE_TESTHILFEN,
+];
+pub const CLASSES: &[&str] = &[
+    "querschnitt",
+    "reservierung",
+    "zulassung",
+    "ausserbetriebsetzung",
+];
+
+/// Mutable state behind one lock, so that checks and the changes they guard
+/// are atomic.
+#[derive(Debug)]
+pub struct Inner {
+    pub reservierungen: BTreeMap<String, Reservierung>,
+    pub zulassungen: BTreeMap<String, Zulassung>,
+    /// Every eVB-Nummer ever used (an eVB is used once).
+    pub used_evbs: HashSet<String>,
+    pub idempotency: IdempotencyStore,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub auth: Arc<AuthMode>,
+    pub faults: Arc<Faults>,
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl AppState {
+    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Kfz-Zulassung 1.0 in the registry of reference implementations.
+pub fn entry() -> crate::InterfaceEntry {
+    crate::InterfaceEntry {
+        name: NAME,
+        version: VERSION,
+        scopes: SCOPES,
+        limited_scopes: &[SCOPE_LESEN],
+        faults: FAULTS,
+        router,
+    }
+}
+
+/// Faults that act on the finished response (outside the problem pipeline).
+async fn response_faults(State(faults): State<Arc<Faults>>, req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    if faults.on(fault_names::REQUEST_ID_NOT_ECHOED)
+        && let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+    {
+        resp.headers_mut().insert(X_REQUEST_ID, v);
+    }
+    let status = resp.status();
+    if faults.on(fault_names::ERRORS_WITHOUT_PROBLEM_JSON)
+        && (status.is_client_error() || status.is_server_error())
+    {
+        resp.headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    resp
+}
+
+/// The HTTP routes of Kfz-Zulassung 1.0 over a freshly seeded register.
+pub fn router(auth: AuthMode, faults: Faults) -> Router {
+    let zulassungen = seed::zulassungen();
+    let used_evbs = zulassungen.iter().map(|z| z.evb.clone()).collect();
+    let faults = Arc::new(faults);
+    let state = AppState {
+        auth: Arc::new(auth),
+        faults: faults.clone(),
+        inner: Arc::new(Mutex::new(Inner {
+            reservierungen: BTreeMap::new(),
+            zulassungen: zulassungen.into_iter().map(|z| (z.id.clone(), z)).collect(),
+            used_evbs,
+            idempotency: IdempotencyStore::default(),
+        })),
+    };
+    Router::new()
+        .route("/", get(handlers::service_description))
+        .route("/reservierungen", post(handlers::post_reservierung))
+        .route("/reservierungen/{id}", get(handlers::get_reservierung))
+        .route(
+            "/testhilfen/reservierungen/{id}/ablaufen",
+            post(handlers::post_ablaufen),
+        )
+        .route("/zulassungen", post(handlers::post_zulassung))
+        .route("/zulassungen/{id}", get(handlers::get_zulassung))
+        .route(
+            "/zulassungen/{id}/umschreibung",
+            post(handlers::post_umschreibung),
+        )
+        .route(
+            "/zulassungen/{id}/ausserbetriebsetzung",
+            post(handlers::post_ausserbetriebsetzung),
+        )
+        .fallback(handlers::not_found)
+        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .layer(from_fn(finish))
+        .layer(from_fn_with_state(faults, response_faults))
+        .with_state(state)
+}

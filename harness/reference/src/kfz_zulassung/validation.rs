@@ -1,0 +1,389 @@
+//! Validation of the request bodies of Kfz-Zulassung 1.0: every offending
+//! field at once, each with a JSON Pointer and a rule id from the interface's
+//! `x-rules`. Faults that weaken a rule are applied here or in
+//! [`super::formats`].
+
+use serde_json::{Map, Value};
+
+use super::fault_names as f;
+use super::formats;
+use super::model::{Anschrift, Halter, Kennzeichen, SepaMandat};
+use super::seed::UNTERSCHEIDUNGSZEICHEN;
+use crate::Faults;
+use crate::common::problem::Problem;
+use crate::common::validate::{
+    Checked, Errors, object, optional, ptr, req_string, required, rules,
+};
+
+pub const FIN_FORMAT: &str = "FIN_FORMAT";
+pub const EVB_FORMAT: &str = "EVB_FORMAT";
+pub const UZ_FORMAT: &str = "UNTERSCHEIDUNGSZEICHEN_FORMAT";
+pub const UZ_BEZIRK: &str = "UNTERSCHEIDUNGSZEICHEN_BEZIRK";
+pub const EN_FORMAT: &str = "ERKENNUNGSNUMMER_FORMAT";
+pub const KENNZEICHEN_LAENGE: &str = "KENNZEICHEN_LAENGE";
+pub const IBAN_FORMAT: &str = "IBAN_FORMAT";
+pub const IBAN_PRUEFZIFFER: &str = "IBAN_PRUEFZIFFER";
+pub const PLZ_FORMAT: &str = "PLZ_FORMAT";
+pub const PIN_FORMAT: &str = "PIN_FORMAT";
+pub const RESERVIERUNG_PIN: &str = "RESERVIERUNG_PIN";
+pub const IDEMPOTENCY_KEY_REUSED: &str = "IDEMPOTENCY_KEY_REUSED";
+
+/// Turns collected errors into the 422 problem (only the first under the
+/// `first-error-only` fault).
+pub fn problem(errs: Errors, faults: &Faults) -> Problem {
+    let mut p = errs.into_problem();
+    if faults.on(f::FIRST_ERROR_ONLY) {
+        p.errors.truncate(1);
+    }
+    p
+}
+
+/// An object whose members must be among `allowed`.
+fn obj<'a>(
+    v: &'a Value,
+    at: &str,
+    allowed: &[&str],
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<&'a Map<String, Value>> {
+    if faults.on(f::UNKNOWN_FIELDS_IGNORED) {
+        return v
+            .as_object()
+            .ok_or_else(|| errs.push(at, rules::TYPE, "must be an object"));
+    }
+    object(v, at, allowed, &[], errs)
+}
+
+fn str_of<'a>(v: &'a Value, at: &str, errs: &mut Errors) -> Checked<&'a str> {
+    v.as_str()
+        .ok_or_else(|| errs.push(at, rules::TYPE, "must be a string"))
+}
+
+/// A required member checked by `ok`, else `rule`.
+fn formatted(
+    map: &Map<String, Value>,
+    at: &str,
+    key: &str,
+    rule: &'static str,
+    detail: &str,
+    errs: &mut Errors,
+    ok: impl Fn(&str) -> bool,
+) -> Checked<String> {
+    let v = required(map, at, key, errs)?;
+    let at = ptr(at, key);
+    let s = str_of(v, &at, errs)?;
+    if ok(s) {
+        Ok(s.to_string())
+    } else {
+        Err(errs.push(&at, rule, detail))
+    }
+}
+
+/// Unterscheidungszeichen and (optional unless `en_required`) Erkennungsnummer
+/// of `map` at `at`, with format, Bezirk and length rules.
+fn kennzeichen_fields(
+    map: &Map<String, Value>,
+    at: &str,
+    en_required: bool,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<(String, Option<String>)> {
+    let uz_at = ptr(at, "unterscheidungszeichen");
+    let uz = match required(map, at, "unterscheidungszeichen", errs) {
+        Ok(v) => str_of(v, &uz_at, errs).and_then(|s| {
+            if !formats::unterscheidungszeichen_ok(s, faults) {
+                Err(errs.push(&uz_at, UZ_FORMAT, "1 to 3 capital letters A-Z, Ä, Ö, Ü"))
+            } else if !UNTERSCHEIDUNGSZEICHEN.contains(&s) && !faults.on(f::FOREIGN_UZ_ACCEPTED) {
+                Err(errs.push(
+                    &uz_at,
+                    UZ_BEZIRK,
+                    format!(
+                        "this Zulassungsbehörde issues only {}",
+                        UNTERSCHEIDUNGSZEICHEN.join(", ")
+                    ),
+                ))
+            } else {
+                Ok(s.to_string())
+            }
+        }),
+        Err(i) => Err(i),
+    };
+    let en_at = ptr(at, "erkennungsnummer");
+    let en_value = if en_required {
+        required(map, at, "erkennungsnummer", errs).map(Some)
+    } else {
+        Ok(optional(map, "erkennungsnummer"))
+    };
+    let en = match en_value {
+        Ok(Some(v)) => {
+            str_of(v, &en_at, errs).and_then(|s| match formats::erkennungsnummer_parts(s, faults) {
+                Some(parts) => Ok(Some((s.to_string(), parts.0.len(), parts.1.to_string()))),
+                None => Err(errs.push(
+                    &en_at,
+                    EN_FORMAT,
+                    "1 to 2 capital letters A-Z, a space, 1 to 4 digits without a leading zero",
+                )),
+            })
+        }
+        Ok(None) => Ok(None),
+        Err(i) => Err(i),
+    };
+    let (uz, en) = (uz?, en?);
+    if let Some((s, _, digits)) = &en {
+        let letters = s.split(' ').next().unwrap_or("");
+        if !formats::kennzeichen_length_ok(&uz, letters, digits, faults) {
+            return Err(errs.push(
+                &en_at,
+                KENNZEICHEN_LAENGE,
+                format!(
+                    "Unterscheidungszeichen and Erkennungsnummer together have at most {} characters",
+                    formats::KENNZEICHEN_MAX
+                ),
+            ));
+        }
+    }
+    Ok((uz, en.map(|(s, _, _)| s)))
+}
+
+/// POST /reservierungen.
+pub struct ReservierungAntrag {
+    pub uz: String,
+    pub en: Option<String>,
+}
+
+pub fn reservierung(v: &Value, faults: &Faults) -> Result<ReservierungAntrag, Problem> {
+    let mut errs = Errors::default();
+    let map = obj(
+        v,
+        "",
+        &["unterscheidungszeichen", "erkennungsnummer"],
+        &mut errs,
+        faults,
+    );
+    let fields = map
+        .ok()
+        .map(|m| kennzeichen_fields(m, "", false, &mut errs, faults));
+    match fields {
+        Some(Ok((uz, en))) if errs.is_empty() => Ok(ReservierungAntrag { uz, en }),
+        _ => Err(problem(errs, faults)),
+    }
+}
+
+fn anschrift(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<Anschrift> {
+    let m = obj(
+        v,
+        at,
+        &["strasse", "hausnummer", "plz", "ort"],
+        errs,
+        faults,
+    )?;
+    let strasse = req_string(m, at, "strasse", 200, errs);
+    let hausnummer = req_string(m, at, "hausnummer", 20, errs);
+    let plz = required(m, at, "plz", errs).and_then(|v| {
+        let p = ptr(at, "plz");
+        let s = str_of(v, &p, errs)?;
+        if s.len() == 5 && s.bytes().all(|c| c.is_ascii_digit()) {
+            Ok(s.to_string())
+        } else {
+            Err(errs.push(&p, PLZ_FORMAT, "must be exactly 5 digits"))
+        }
+    });
+    let ort = req_string(m, at, "ort", 200, errs);
+    Ok(Anschrift {
+        strasse: strasse?,
+        hausnummer: hausnummer?,
+        plz: plz?,
+        ort: ort?,
+    })
+}
+
+fn halter(
+    map: &Map<String, Value>,
+    errs: &mut Errors,
+    faults: &Faults,
+    placeholder_fault: bool,
+) -> Checked<Halter> {
+    if placeholder_fault
+        && faults.on(f::MISSING_HALTER_ACCEPTED)
+        && optional(map, "halter").is_none()
+    {
+        return Ok(Halter {
+            name: "Unbekannt".into(),
+            anschrift: Anschrift {
+                strasse: "Unbekannt".into(),
+                hausnummer: "1".into(),
+                plz: "00000".into(),
+                ort: "Unbekannt".into(),
+            },
+        });
+    }
+    let v = required(map, "", "halter", errs)?;
+    let m = obj(v, "/halter", &["name", "anschrift"], errs, faults)?;
+    let name = req_string(m, "/halter", "name", 200, errs);
+    let a = required(m, "/halter", "anschrift", errs)
+        .and_then(|v| anschrift(v, "/halter/anschrift", errs, faults));
+    Ok(Halter {
+        name: name?,
+        anschrift: a?,
+    })
+}
+
+fn sepa(map: &Map<String, Value>, errs: &mut Errors, faults: &Faults) -> Checked<SepaMandat> {
+    let v = required(map, "", "sepaMandat", errs)?;
+    let m = obj(v, "/sepaMandat", &["kontoinhaber", "iban"], errs, faults)?;
+    let kontoinhaber = req_string(m, "/sepaMandat", "kontoinhaber", 200, errs);
+    let iban = required(m, "/sepaMandat", "iban", errs).and_then(|v| {
+        let p = "/sepaMandat/iban";
+        let s = str_of(v, p, errs)?;
+        if !faults.on(f::IBAN_FORMAT_UNCHECKED) && !formats::iban_structure_ok(s) {
+            Err(errs.push(
+                p,
+                IBAN_FORMAT,
+                "an IBAN in electronic format: country code, 2 check digits, 11 to 30 capitals or digits (DE: 22 characters)",
+            ))
+        } else if !faults.on(f::IBAN_CHECKSUM_IGNORED) && !formats::iban_checksum_ok(s) {
+            Err(errs.push(p, IBAN_PRUEFZIFFER, "the IBAN check digits are wrong (ISO 13616, mod 97)"))
+        } else {
+            Ok(s.to_string())
+        }
+    });
+    Ok(SepaMandat {
+        kontoinhaber: kontoinhaber?,
+        iban: iban?,
+    })
+}
+
+fn evb(map: &Map<String, Value>, errs: &mut Errors, faults: &Faults) -> Checked<String> {
+    formatted(
+        map,
+        "",
+        "evb",
+        EVB_FORMAT,
+        "7 capitals or digits without I and O",
+        errs,
+        |s| formats::evb_ok(s, faults),
+    )
+}
+
+/// POST /zulassungen.
+pub struct ZulassungAntrag {
+    pub fin: String,
+    pub evb: String,
+    pub halter: Halter,
+    pub sepa: SepaMandat,
+    /// The plate asked for and the reservation PIN (absent without fault only together).
+    pub kennzeichen: Option<(Kennzeichen, Option<String>)>,
+}
+
+pub fn zulassung(v: &Value, faults: &Faults) -> Result<ZulassungAntrag, Problem> {
+    let mut errs = Errors::default();
+    let Ok(map) = obj(
+        v,
+        "",
+        &[
+            "fin",
+            "evb",
+            "halter",
+            "sepaMandat",
+            "kennzeichen",
+            "reservierungsPin",
+        ],
+        &mut errs,
+        faults,
+    ) else {
+        return Err(problem(errs, faults));
+    };
+    let fin = formatted(
+        map,
+        "",
+        "fin",
+        FIN_FORMAT,
+        "17 digits or capitals without I, O and Q (ISO 3779)",
+        &mut errs,
+        |s| formats::fin_ok(s, faults),
+    );
+    let evb = evb(map, &mut errs, faults);
+    let halter = halter(map, &mut errs, faults, true);
+    let sepa = sepa(map, &mut errs, faults);
+    let pin = match optional(map, "reservierungsPin") {
+        None => Ok(None),
+        Some(v) => str_of(v, "/reservierungsPin", &mut errs).and_then(|s| {
+            if s.len() == 8 && s.bytes().all(|c| c.is_ascii_digit()) {
+                Ok(Some(s.to_string()))
+            } else {
+                Err(errs.push("/reservierungsPin", PIN_FORMAT, "must be exactly 8 digits"))
+            }
+        }),
+    };
+    let kz = match optional(map, "kennzeichen") {
+        None => Ok(None),
+        Some(v) => obj(
+            v,
+            "/kennzeichen",
+            &["unterscheidungszeichen", "erkennungsnummer"],
+            &mut errs,
+            faults,
+        )
+        .and_then(|m| kennzeichen_fields(m, "/kennzeichen", true, &mut errs, faults))
+        .map(|(uz, en)| {
+            Some(Kennzeichen {
+                uz,
+                en: en.unwrap_or_default(),
+            })
+        }),
+    };
+    // The pairing rules go by presence, so they are reported even when the
+    // plate or the PIN is malformed too.
+    let has_kz = optional(map, "kennzeichen").is_some();
+    let has_pin = optional(map, "reservierungsPin").is_some();
+    if has_kz && !has_pin && !faults.on(f::RESERVATION_PIN_IGNORED) {
+        errs.push(
+            "/reservierungsPin",
+            rules::REQUIRED,
+            "a named Kennzeichen needs the PIN of its reservation",
+        );
+    }
+    if has_pin && !has_kz {
+        errs.push(
+            "/kennzeichen",
+            rules::REQUIRED,
+            "a reservation PIN needs the reserved Kennzeichen",
+        );
+    }
+    match (fin, evb, halter, sepa, kz, pin) {
+        (Ok(fin), Ok(evb), Ok(halter), Ok(sepa), Ok(kz), Ok(pin)) if errs.is_empty() => {
+            Ok(ZulassungAntrag {
+                fin,
+                evb,
+                halter,
+                sepa,
+                kennzeichen: kz.map(|k| (k, pin)),
+            })
+        }
+        _ => Err(problem(errs, faults)),
+    }
+}
+
+/// POST /zulassungen/{id}/umschreibung.
+pub struct UmschreibungAntrag {
+    pub evb: String,
+    pub halter: Halter,
+    pub sepa: SepaMandat,
+}
+
+pub fn umschreibung(v: &Value, faults: &Faults) -> Result<UmschreibungAntrag, Problem> {
+    let mut errs = Errors::default();
+    let Ok(map) = obj(v, "", &["halter", "evb", "sepaMandat"], &mut errs, faults) else {
+        return Err(problem(errs, faults));
+    };
+    let evb = evb(map, &mut errs, faults);
+    // The placeholder Halter fault only concerns Neuzulassungen.
+    let halter = halter(map, &mut errs, faults, false);
+    let sepa = sepa(map, &mut errs, faults);
+    match (evb, halter, sepa) {
+        (Ok(evb), Ok(halter), Ok(sepa)) if errs.is_empty() => {
+            Ok(UmschreibungAntrag { evb, halter, sepa })
+        }
+        _ => Err(problem(errs, faults)),
+    }
+}
