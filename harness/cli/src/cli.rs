@@ -194,8 +194,14 @@ fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     let (k, n) = s
         .split_once('/')
         .ok_or_else(|| format!("`{s}`: expected K/N, e.g. 2/4"))?;
-    let k: u32 = k.trim().parse().map_err(|_| format!("`{s}`: K is not a number"))?;
-    let n: u32 = n.trim().parse().map_err(|_| format!("`{s}`: N is not a number"))?;
+    let k: u32 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}`: K is not a number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}`: N is not a number"))?;
     if k == 0 || k > n {
         return Err(format!("`{s}`: K must be between 1 and N"));
     }

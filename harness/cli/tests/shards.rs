@@ -35,7 +35,15 @@ fn merged_shards_equal_an_unsharded_run() {
     let mut shard_files = Vec::new();
     for k in 1..=3 {
         let out = d(&format!("shard{k}"));
-        let run = konform(&["run", "meldewesen", "-q", "--shard", &format!("{k}/3"), "--out", &out]);
+        let run = konform(&[
+            "run",
+            "meldewesen",
+            "-q",
+            "--shard",
+            &format!("{k}/3"),
+            "--out",
+            &out,
+        ]);
         // A single shard cannot verify every MUST on its own: incomplete, not conformant.
         assert_eq!(run.status.code(), Some(3), "shard {k}");
         shard_files.push(format!("{out}/meldewesen@1.0.0.json"));
@@ -44,7 +52,12 @@ fn merged_shards_equal_an_unsharded_run() {
     let mut args = vec!["report", "merge", "-o", &merged];
     args.extend(shard_files.iter().map(String::as_str));
     let out = konform(&args);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let whole_verdicts = verdicts(&dir.path().join("whole/meldewesen@1.0.0.json"));
     assert_eq!(verdicts(Path::new(&merged)), whole_verdicts);
     assert!(whole_verdicts.iter().all(|(_, v)| v == "\"pass\""));
@@ -53,7 +66,14 @@ fn merged_shards_equal_an_unsharded_run() {
     assert_eq!(merged_report["verdict"], "conformant");
 
     // A missing shard is refused.
-    let missing = konform(&["report", "merge", "-o", &d("x.json"), &shard_files[0], &shard_files[1]]);
+    let missing = konform(&[
+        "report",
+        "merge",
+        "-o",
+        &d("x.json"),
+        &shard_files[0],
+        &shard_files[1],
+    ]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("shards missing: 3/3"));
 }

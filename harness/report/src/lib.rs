@@ -10,6 +10,6 @@ pub mod write;
 
 pub use assemble::{ReportInput, assemble, rfc3339};
 pub use judge::{Judgement, judge};
-pub use merge::{MergeError, merge};
 pub use konform_model::report::Report;
+pub use merge::{MergeError, merge};
 pub use write::{WriteError, write_atomic, write_json};

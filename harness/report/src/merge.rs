@@ -96,17 +96,46 @@ pub fn merge(reports: &[Report]) -> Result<Report, MergeError> {
             .and_then(parse_shard)
             .ok_or(MergeError::NotAShard { index })?;
         let checks: [(&'static str, String, String); 7] = [
-            ("suite", format!("{}@{}", first.suite.id, first.suite.version), format!("{}@{}", r.suite.id, r.suite.version)),
-            ("suite digest", first.suite.digest.clone(), r.suite.digest.clone()),
-            ("harness version", first.harness.version.clone(), r.harness.version.clone()),
-            ("target", format!("{:?} at {}", first.target.identity, first.target.base_url), format!("{:?} at {}", r.target.identity, r.target.base_url)),
-            ("claimed classes", first.target.claimed_classes.join(","), r.target.claimed_classes.join(",")),
-            ("class filter", first.run.class_filter.join(","), r.run.class_filter.join(",")),
+            (
+                "suite",
+                format!("{}@{}", first.suite.id, first.suite.version),
+                format!("{}@{}", r.suite.id, r.suite.version),
+            ),
+            (
+                "suite digest",
+                first.suite.digest.clone(),
+                r.suite.digest.clone(),
+            ),
+            (
+                "harness version",
+                first.harness.version.clone(),
+                r.harness.version.clone(),
+            ),
+            (
+                "target",
+                format!("{:?} at {}", first.target.identity, first.target.base_url),
+                format!("{:?} at {}", r.target.identity, r.target.base_url),
+            ),
+            (
+                "claimed classes",
+                first.target.claimed_classes.join(","),
+                r.target.claimed_classes.join(","),
+            ),
+            (
+                "class filter",
+                first.run.class_filter.join(","),
+                r.run.class_filter.join(","),
+            ),
             ("shard count", total_of(first).to_string(), n.to_string()),
         ];
         for (what, left, right) in checks {
             if left != right {
-                return Err(MergeError::Mismatch { index, what, left, right });
+                return Err(MergeError::Mismatch {
+                    index,
+                    what,
+                    left,
+                    right,
+                });
             }
         }
         if !seen.insert(k) {
@@ -144,8 +173,16 @@ pub fn merge(reports: &[Report]) -> Result<Report, MergeError> {
         &first.run.class_filter,
         complete,
     );
-    let started = reports.iter().map(|r| r.run.started_at.clone()).min().unwrap_or_default();
-    let finished = reports.iter().map(|r| r.run.finished_at.clone()).max().unwrap_or_default();
+    let started = reports
+        .iter()
+        .map(|r| r.run.started_at.clone())
+        .min()
+        .unwrap_or_default();
+    let finished = reports
+        .iter()
+        .map(|r| r.run.finished_at.clone())
+        .max()
+        .unwrap_or_default();
     let mut merged = first.clone();
     merged.run.started_at = started;
     merged.run.finished_at = finished;
@@ -163,5 +200,10 @@ pub fn merge(reports: &[Report]) -> Result<Report, MergeError> {
 }
 
 fn total_of(r: &Report) -> u32 {
-    r.run.shard.as_deref().and_then(parse_shard).map(|(_, n)| n).unwrap_or(0)
+    r.run
+        .shard
+        .as_deref()
+        .and_then(parse_shard)
+        .map(|(_, n)| n)
+        .unwrap_or(0)
 }

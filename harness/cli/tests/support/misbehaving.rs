@@ -1,3 +1,6 @@
+// Shared by several test binaries; each uses only some of it.
+#![allow(dead_code)]
+
 //! A purpose-built misbehaving HTTP server on loopback, written on raw TCP so
 //! it can break HTTP in ways a framework would not let it: wrong statuses,
 //! schema violations, silence, truncated and endless bodies, invalid JSON.
