@@ -7,6 +7,7 @@
 //! broken implementations.
 
 mod common;
+mod elterngeld;
 mod error;
 mod faults;
 mod meldewesen;
@@ -67,7 +68,7 @@ pub struct InterfaceEntry {
 
 /// Every embedded reference implementation. A new interface adds one line.
 pub fn registry() -> Vec<InterfaceEntry> {
-    vec![meldewesen::entry()]
+    vec![meldewesen::entry(), elterngeld::entry()]
 }
 
 fn find(interface: &str, version: &str) -> Option<InterfaceEntry> {
