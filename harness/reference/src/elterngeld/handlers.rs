@@ -146,7 +146,11 @@ async fn bezugsplanung(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
         StatusCode::OK,
         &json!({
             "gueltig": true,
-            "monatsbetraege": genutzt as f64 / 2.0,
+            "monatsbetraege": if genutzt % 2 == 0 {
+                json!(genutzt / 2)
+            } else {
+                json!(genutzt as f64 / 2.0)
+            },
             "verfuegbar": verfuegbar / 2,
         }),
     ))
