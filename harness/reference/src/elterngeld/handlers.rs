@@ -106,7 +106,7 @@ async fn berechnung(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
         errs: Errors::default(),
     };
     let parsed = input::berechnung(&value, &mut cx);
-    let Ok(req) = parsed else {
+    let (Ok(req), true) = (parsed, cx.errs.is_empty()) else {
         return Err(invalid(st, cx.errs));
     };
     Ok(json_response(
@@ -133,7 +133,7 @@ async fn bezugsplanung(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
         errs: Errors::default(),
     };
     let parsed = input::bezugsplanung(&value, "", &mut cx);
-    let Ok(p) = parsed else {
+    let (Ok(p), true) = (parsed, cx.errs.is_empty()) else {
         return Err(invalid(st, cx.errs));
     };
     let mut errs = Errors::default();
