@@ -691,5 +691,5 @@ async fn unknown_interface_and_fault_are_rejected() {
     };
     let err = serve("meldewesen", "1.0", opts).await.unwrap_err();
     assert!(err.to_string().contains("NO_SUCH_FAULT"), "{err}");
-    assert_eq!(konform_reference::interfaces(), [("meldewesen", "1.0")]);
+    assert!(konform_reference::interfaces().contains(&("meldewesen", "1.0")));
 }

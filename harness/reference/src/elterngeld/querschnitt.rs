@@ -52,6 +52,14 @@ pub async fn body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Valu
             fixed.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
         }
         if f.on("body-limit-missing") {
+            let essence = fixed
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(';').next())
+                .map(|v| v.trim().to_ascii_lowercase());
+            if essence.as_deref() != Some(JSON) {
+                return read_json(&fixed, Body::empty(), &[JSON]).await;
+            }
             let mut buf = Vec::new();
             let mut stream = body.into_data_stream();
             while let Some(chunk) = stream.next().await {
