@@ -7,6 +7,7 @@
 //! broken implementations.
 
 mod common;
+mod elterngeld;
 mod error;
 mod faults;
 mod kfz_zulassung;
@@ -68,7 +69,11 @@ pub struct InterfaceEntry {
 
 /// Every embedded reference implementation. A new interface adds one line.
 pub fn registry() -> Vec<InterfaceEntry> {
-    vec![meldewesen::entry(), kfz_zulassung::entry()]
+    vec![
+        meldewesen::entry(),
+        elterngeld::entry(),
+        kfz_zulassung::entry(),
+    ]
 }
 
 fn find(interface: &str, version: &str) -> Option<InterfaceEntry> {

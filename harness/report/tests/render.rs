@@ -52,9 +52,9 @@ fn report() -> Report {
              "cases": []}
         ],
         "classes": [
-            {"id": "a", "title": evil, "claimed": true, "verdict": "not_conformant", "failed": ["R-1"]},
-            {"id": "b", "title": "B", "claimed": true, "verdict": "inconclusive", "unverified": ["R-1"]},
-            {"id": "c", "title": "C", "claimed": false, "verdict": "not_claimed"}
+            {"id": "a", "title": evil, "claimed": true, "requirements": ["R-1"], "verdict": "not_conformant", "failed": ["R-1"]},
+            {"id": "b", "title": "B", "claimed": true, "requirements": ["R-1"], "verdict": "inconclusive", "unverified": ["R-1"]},
+            {"id": "c", "title": "C", "claimed": false, "requirements": [], "verdict": "not_claimed"}
         ],
         "summary": {"cases": 4, "pass": 1, "fail": 1, "error": 1, "skip": 1},
         "verdict": "not_conformant"

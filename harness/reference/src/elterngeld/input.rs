@@ -1,0 +1,436 @@
+//! Validation of the Elterngeld 1.0 request bodies (Berechnung,
+//! Bezugsplanung, Antrag) with the rule ids of the interface. Every field
+//! check runs so that a 422 lists all offending fields at once; the plan,
+//! retroactivity and income rules run only when the fields they use are valid.
+
+use serde_json::{Map, Value};
+use time::Date;
+
+use super::fristen;
+use super::iban;
+use super::plan::{self, Monat, Plan};
+use super::rechner::{Art, Grundlagen};
+use crate::Faults;
+use crate::common::dates::{is_future, parse_date};
+use crate::common::validate::{Checked, Errors, Invalid, ptr, rules};
+
+pub const WERTEBEREICH: &str = "WERTEBEREICH";
+pub const ART: &str = "ART";
+pub const LEBENSMONAT_DOPPELT: &str = "LEBENSMONAT_DOPPELT";
+pub const IBAN_FORMAT: &str = "IBAN_FORMAT";
+pub const IBAN_PRUEFZIFFER: &str = "IBAN_PRUEFZIFFER";
+pub const RUECKWIRKUNG: &str = "RUECKWIRKUNG";
+pub const EINGANG_ZUKUNFT: &str = "EINGANG_ZUKUNFT";
+pub const EINGANG_VOR_GEBURT: &str = "EINGANG_VOR_GEBURT";
+pub const EINKOMMENSGRENZE: &str = "EINKOMMENSGRENZE";
+
+/// Largest accepted amount: 10,000,000.00 EUR in cents.
+pub const BETRAG_MAX: u64 = 1_000_000_000;
+/// § 1 Abs. 8 BEEG: 175,000 EUR in cents.
+pub const EINKOMMENSGRENZE_CENT: u64 = 17_500_000;
+const NAME_MAX: usize = 200;
+
+/// Validation context: the faults that bend field validation.
+pub struct Ctx<'a> {
+    pub faults: &'a Faults,
+    pub errs: Errors,
+}
+
+impl Ctx<'_> {
+    fn push(&mut self, at: &str, rule: &'static str, detail: impl Into<String>) -> Invalid {
+        self.errs.push(at, rule, detail)
+    }
+}
+
+fn object<'v>(
+    v: &'v Value,
+    at: &str,
+    allowed: &[&str],
+    cx: &mut Ctx,
+) -> Checked<&'v Map<String, Value>> {
+    let Some(map) = v.as_object() else {
+        return Err(cx.push(at, rules::TYPE, "must be an object"));
+    };
+    if !cx.faults.on("unknown-fields-ignored") {
+        for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
+            cx.push(
+                &ptr(at, key),
+                rules::UNKNOWN_FIELD,
+                "unknown member; unknown members are rejected",
+            );
+        }
+    }
+    Ok(map)
+}
+
+fn required<'v>(
+    map: &'v Map<String, Value>,
+    at: &str,
+    key: &str,
+    cx: &mut Ctx,
+) -> Checked<&'v Value> {
+    match map.get(key) {
+        None | Some(Value::Null) => Err(cx.push(&ptr(at, key), rules::REQUIRED, "required")),
+        Some(v) => Ok(v),
+    }
+}
+
+fn optional<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+    map.get(key).filter(|v| !v.is_null())
+}
+
+/// An integer in `lo..=hi`; a non-integer is TYPE, out of range WERTEBEREICH.
+fn integer(v: &Value, at: &str, lo: i64, hi: i64, cx: &mut Ctx) -> Checked<i64> {
+    let n = match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_u64().map(|_| i64::MAX)),
+        Value::String(s)
+            if cx.faults.on("string-amounts-accepted")
+                && !s.is_empty()
+                && s.bytes().all(|c| c.is_ascii_digit()) =>
+        {
+            s.parse().ok()
+        }
+        _ => None,
+    };
+    let Some(n) = n else {
+        return Err(cx.push(at, rules::TYPE, "must be an integer"));
+    };
+    if n < lo || n > hi {
+        return Err(cx.push(at, WERTEBEREICH, format!("must be from {lo} to {hi}")));
+    }
+    Ok(n)
+}
+
+/// An amount in integer cents, 0 to [`BETRAG_MAX`].
+fn betrag(v: &Value, at: &str, cx: &mut Ctx) -> Checked<u64> {
+    integer(v, at, 0, BETRAG_MAX as i64, cx).map(|n| n as u64)
+}
+
+fn boolean(v: &Value, at: &str, cx: &mut Ctx) -> Checked<bool> {
+    v.as_bool()
+        .ok_or_else(|| cx.push(at, rules::TYPE, "must be true or false"))
+}
+
+fn opt_bool(map: &Map<String, Value>, at: &str, key: &str, cx: &mut Ctx) -> Checked<bool> {
+    match optional(map, key) {
+        None => Ok(false),
+        Some(v) => boolean(v, &ptr(at, key), cx),
+    }
+}
+
+fn string(v: &Value, at: &str, cx: &mut Ctx) -> Checked<String> {
+    let Some(s) = v.as_str() else {
+        return Err(cx.push(at, rules::TYPE, "must be a string"));
+    };
+    let s = s.trim();
+    if s.is_empty() {
+        return Err(cx.push(at, rules::REQUIRED, "must not be blank"));
+    }
+    if s.chars().count() > NAME_MAX {
+        return Err(cx.push(at, rules::LENGTH, format!("at most {NAME_MAX} characters")));
+    }
+    Ok(s.to_string())
+}
+
+fn date(v: &Value, at: &str, cx: &mut Ctx) -> Checked<Date> {
+    let Some(s) = v.as_str() else {
+        return Err(cx.push(at, rules::TYPE, "must be a string YYYY-MM-DD"));
+    };
+    parse_date(s).ok_or_else(|| cx.push(at, rules::DATE_FORMAT, "must be a valid date YYYY-MM-DD"))
+}
+
+fn anzahl_kinder(map: &Map<String, Value>, at: &str, cx: &mut Ctx) -> Checked<u64> {
+    match optional(map, "anzahlKinder") {
+        None => Ok(1),
+        Some(v) => integer(v, &ptr(at, "anzahlKinder"), 1, 8, cx).map(|n| n as u64),
+    }
+}
+
+fn monat(v: &Value, at: &str, cx: &mut Ctx) -> Checked<Monat> {
+    let map = object(v, at, &["lebensmonat", "art", "einkommen"], cx)?;
+    let lm = required(map, at, "lebensmonat", cx)
+        .and_then(|v| integer(v, &ptr(at, "lebensmonat"), 1, 32, cx));
+    let art = required(map, at, "art", cx).and_then(|v| {
+        let p = ptr(at, "art");
+        match v.as_str() {
+            None => Err(cx.push(&p, rules::TYPE, "must be a string")),
+            Some(s) => {
+                Art::parse(s).ok_or_else(|| cx.push(&p, ART, "must be basis, plus or bonus"))
+            }
+        }
+    });
+    let einkommen = match optional(map, "einkommen") {
+        None => Ok(0),
+        Some(Value::Number(n))
+            if cx.faults.on("negative-income-accepted") && n.as_i64().is_some_and(|n| n < 0) =>
+        {
+            Ok(0)
+        }
+        Some(v) => betrag(v, &ptr(at, "einkommen"), cx),
+    };
+    Ok(Monat {
+        lebensmonat: lm? as u64,
+        art: art?,
+        einkommen: einkommen?,
+    })
+}
+
+/// A list of 0 (or `min`) to 32 months without a Lebensmonat twice.
+fn monate(v: &Value, at: &str, min: usize, cx: &mut Ctx) -> Checked<Vec<Monat>> {
+    let Some(items) = v.as_array() else {
+        return Err(cx.push(at, rules::TYPE, "must be an array"));
+    };
+    if items.len() < min {
+        return Err(cx.push(at, rules::REQUIRED, "must not be empty"));
+    }
+    if items.len() > 32 {
+        return Err(cx.push(at, rules::LENGTH, "at most 32 items"));
+    }
+    let mut out = Vec::new();
+    let mut bad = false;
+    for (i, item) in items.iter().enumerate() {
+        let p = format!("{at}/{i}");
+        match monat(item, &p, cx) {
+            Ok(m) if out.iter().any(|o: &Monat| o.lebensmonat == m.lebensmonat) => {
+                cx.push(&p, LEBENSMONAT_DOPPELT, "this Lebensmonat is planned twice");
+                bad = true;
+            }
+            Ok(m) => out.push(m),
+            Err(Invalid) => bad = true,
+        }
+    }
+    if bad { Err(Invalid) } else { Ok(out) }
+}
+
+/// POST /berechnungen.
+pub struct Berechnung {
+    pub grundlagen: Grundlagen,
+    pub monate: Vec<Monat>,
+}
+
+pub fn berechnung(v: &Value, cx: &mut Ctx) -> Checked<Berechnung> {
+    let map = object(
+        v,
+        "",
+        &[
+            "einkommenVorGeburt",
+            "geschwisterbonus",
+            "anzahlKinder",
+            "monate",
+        ],
+        cx,
+    )?;
+    let e = required(map, "", "einkommenVorGeburt", cx)
+        .and_then(|v| betrag(v, "/einkommenVorGeburt", cx));
+    let gb = opt_bool(map, "", "geschwisterbonus", cx);
+    let k = anzahl_kinder(map, "", cx);
+    let m = required(map, "", "monate", cx).and_then(|v| monate(v, "/monate", 1, cx));
+    Ok(Berechnung {
+        grundlagen: Grundlagen {
+            einkommen_vor_geburt: e?,
+            geschwisterbonus: gb?,
+            anzahl_kinder: k?,
+        },
+        monate: m?,
+    })
+}
+
+/// A Bezugsplanung object at `at` (fields only; the plan rules come after).
+pub fn bezugsplanung(v: &Value, at: &str, cx: &mut Ctx) -> Checked<Plan> {
+    let map = object(
+        v,
+        at,
+        &["alleinerziehend", "parallelBasisAusnahme", "elternteile"],
+        cx,
+    )?;
+    let allein = opt_bool(map, at, "alleinerziehend", cx);
+    let ausnahme = opt_bool(map, at, "parallelBasisAusnahme", cx);
+    let eltern = required(map, at, "elternteile", cx).and_then(|v| {
+        let p = ptr(at, "elternteile");
+        let Some(items) = v.as_array() else {
+            return Err(cx.push(&p, rules::TYPE, "must be an array"));
+        };
+        if items.is_empty() || items.len() > 2 {
+            return Err(cx.push(&p, rules::LENGTH, "one or two Elternteile"));
+        }
+        let mut out = Vec::new();
+        let mut bad = false;
+        for (i, item) in items.iter().enumerate() {
+            let pi = format!("{p}/{i}");
+            let parsed = object(item, &pi, &["monate"], cx).and_then(|m| {
+                required(m, &pi, "monate", cx).and_then(|v| monate(v, &ptr(&pi, "monate"), 0, cx))
+            });
+            match parsed {
+                Ok(m) => out.push(m),
+                Err(Invalid) => bad = true,
+            }
+        }
+        if bad { Err(Invalid) } else { Ok(out) }
+    });
+    Ok(Plan {
+        alleinerziehend: allein?,
+        parallel_basis_ausnahme: ausnahme?,
+        elternteile: eltern?,
+    })
+}
+
+/// POST /antraege, validated.
+pub struct Antrag {
+    pub eingangsdatum: Date,
+    pub geburtsdatum: Date,
+    pub familienname: String,
+    pub vornamen: Vec<String>,
+    pub zu_versteuerndes_einkommen: u64,
+    pub grundlagen: Grundlagen,
+    pub plan: Plan,
+    pub kontoinhaber: String,
+    pub iban: String,
+}
+
+pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
+    let map = object(
+        v,
+        "",
+        &[
+            "eingangsdatum",
+            "kind",
+            "antragsteller",
+            "einkommenVorGeburt",
+            "zuVersteuerndesEinkommen",
+            "geschwisterbonus",
+            "bezugsplanung",
+            "bankverbindung",
+        ],
+        cx,
+    )?;
+    let eingang =
+        required(map, "", "eingangsdatum", cx).and_then(|v| date(v, "/eingangsdatum", cx));
+    let kind = required(map, "", "kind", cx).and_then(|v| {
+        let k = object(v, "/kind", &["geburtsdatum", "anzahlKinder"], cx)?;
+        let g = required(k, "/kind", "geburtsdatum", cx)
+            .and_then(|v| date(v, "/kind/geburtsdatum", cx));
+        let n = anzahl_kinder(k, "/kind", cx);
+        Ok((g?, n?))
+    });
+    let person = required(map, "", "antragsteller", cx).and_then(|v| {
+        let p = object(v, "/antragsteller", &["familienname", "vornamen"], cx)?;
+        let f = required(p, "/antragsteller", "familienname", cx)
+            .and_then(|v| string(v, "/antragsteller/familienname", cx));
+        let vn = required(p, "/antragsteller", "vornamen", cx).and_then(|v| {
+            let at = "/antragsteller/vornamen";
+            let Some(items) = v.as_array() else {
+                return Err(cx.push(at, rules::TYPE, "must be an array"));
+            };
+            if items.is_empty() || items.len() > 20 {
+                return Err(cx.push(at, rules::LENGTH, "1 to 20 Vornamen"));
+            }
+            let parsed: Vec<Checked<String>> = items
+                .iter()
+                .enumerate()
+                .map(|(i, s)| string(s, &format!("{at}/{i}"), cx))
+                .collect();
+            parsed.into_iter().collect()
+        });
+        Ok((f?, vn?))
+    });
+    let e = required(map, "", "einkommenVorGeburt", cx)
+        .and_then(|v| betrag(v, "/einkommenVorGeburt", cx));
+    let zve = required(map, "", "zuVersteuerndesEinkommen", cx)
+        .and_then(|v| betrag(v, "/zuVersteuerndesEinkommen", cx));
+    let gb = opt_bool(map, "", "geschwisterbonus", cx);
+    let plan =
+        required(map, "", "bezugsplanung", cx).and_then(|v| bezugsplanung(v, "/bezugsplanung", cx));
+    let bank = required(map, "", "bankverbindung", cx).and_then(|v| {
+        let b = object(v, "/bankverbindung", &["kontoinhaber", "iban"], cx)?;
+        let inhaber = required(b, "/bankverbindung", "kontoinhaber", cx)
+            .and_then(|v| string(v, "/bankverbindung/kontoinhaber", cx));
+        let iban = required(b, "/bankverbindung", "iban", cx).and_then(|v| {
+            let at = "/bankverbindung/iban";
+            let Some(s) = v.as_str() else {
+                return Err(cx.push(at, rules::TYPE, "must be a string"));
+            };
+            if !iban::format_ok(s) {
+                return Err(cx.push(at, IBAN_FORMAT, "not an IBAN in electronic format"));
+            }
+            if !iban::checksum_ok(s) && !cx.faults.on("iban-checksum-ignored") {
+                return Err(cx.push(at, IBAN_PRUEFZIFFER, "the IBAN check digits are wrong"));
+            }
+            Ok(s.to_string())
+        });
+        Ok((inhaber?, iban?))
+    });
+    if let (Ok(zve), true) = (&zve, !cx.faults.on("einkommensgrenze-ignored"))
+        && *zve > EINKOMMENSGRENZE_CENT
+    {
+        cx.push(
+            "/zuVersteuerndesEinkommen",
+            EINKOMMENSGRENZE,
+            "no entitlement above 175,000 EUR taxable income (§ 1 Abs. 8 BEEG)",
+        );
+    }
+    if let Ok(d) = &eingang
+        && is_future(*d)
+        && !cx.faults.on("eingang-future-accepted")
+    {
+        cx.push(
+            "/eingangsdatum",
+            EINGANG_ZUKUNFT,
+            "the Eingangsdatum lies in the future",
+        );
+    }
+    if let (Ok(d), Ok((geburt, _))) = (&eingang, &kind) {
+        if d < geburt {
+            cx.push(
+                "/eingangsdatum",
+                EINGANG_VOR_GEBURT,
+                "the Eingangsdatum lies before the birth of the child",
+            );
+        } else if let Ok(p) = &plan
+            && !cx.faults.on("rueckwirkung-not-checked")
+        {
+            let zurueck = if cx.faults.on("rueckwirkung-four-months") {
+                4
+            } else {
+                3
+            };
+            let fruehester = fristen::fruehester(*geburt, *d, zurueck);
+            for (j, m) in p.elternteile.first().into_iter().flatten().enumerate() {
+                if m.lebensmonat < fruehester {
+                    cx.push(
+                        &format!("/bezugsplanung/elternteile/0/monate/{j}"),
+                        RUECKWIRKUNG,
+                        format!(
+                            "paid retroactively only from Lebensmonat {fruehester} (§ 7 Abs. 1 BEEG)"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    if let Ok(p) = &plan
+        && !cx.faults.on("antrag-plan-not-checked")
+    {
+        plan::check(p, "/bezugsplanung", cx.faults, &mut cx.errs);
+    }
+    let (geburtsdatum, anzahl_kinder) = kind?;
+    let (familienname, vornamen) = person?;
+    let (kontoinhaber, iban) = bank?;
+    if !cx.errs.is_empty() {
+        return Err(Invalid);
+    }
+    Ok(Antrag {
+        eingangsdatum: eingang?,
+        geburtsdatum,
+        familienname,
+        vornamen,
+        zu_versteuerndes_einkommen: zve?,
+        grundlagen: Grundlagen {
+            einkommen_vor_geburt: e?,
+            geschwisterbonus: gb?,
+            anzahl_kinder,
+        },
+        plan: plan?,
+        kontoinhaber,
+        iban,
+    })
+}
