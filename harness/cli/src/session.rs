@@ -64,7 +64,9 @@ pub const EVIDENCE_LIMIT: usize = 64 * 1024;
 pub struct Connected {
     pub conn: Arc<TargetConnection>,
     pub identity: Identity,
-    pub declared_classes: Option<Vec<String>>,
+    /// Classes claimed up front, and where the claim comes from; `None`
+    /// means: read them from the service description.
+    pub declared_classes: Option<(Vec<String>, &'static str)>,
     pub fixtures: IndexMap<String, serde_json::Value>,
     pub jobs: Option<usize>,
     pub limits: konform_model::target::Limits,
@@ -112,7 +114,18 @@ pub async fn connect_embedded(
             product: format!("konform reference {}", interface.name),
             version: format!("{} ({})", interface.version, env!("CARGO_PKG_VERSION")),
         },
-        declared_classes: None,
+        // The reference implements every class of its interface. Claiming
+        // them up front (instead of trusting its service description) means
+        // a broken description is caught by the suite, not silently obeyed.
+        declared_classes: Some((
+            suite
+                .manifest
+                .classes
+                .iter()
+                .map(|c| c.id.clone())
+                .collect(),
+            "reference",
+        )),
         fixtures: IndexMap::new(),
         jobs: None,
         limits: Default::default(),
@@ -128,7 +141,7 @@ pub fn connect_file(file: &TargetFile, base_dir: &Path) -> Result<Connected, Ses
     Ok(Connected {
         conn: Arc::new(conn),
         identity: file.identity.clone(),
-        declared_classes: file.classes.clone(),
+        declared_classes: file.classes.clone().map(|c| (c, "target_file")),
         fixtures: file.fixtures.clone(),
         jobs: file.jobs,
         limits: file.limits.clone(),
@@ -184,7 +197,7 @@ pub async fn run_connected(
         evidence_limit: EVIDENCE_LIMIT,
     };
     let (claimed, claim_source) = match &connected.declared_classes {
-        Some(classes) => (classes.clone(), "target_file".to_string()),
+        Some((classes, source)) => (classes.clone(), source.to_string()),
         None => match konform_runner::claims::from_service_description(
             &connected.conn,
             limits.step_timeout,

@@ -111,11 +111,7 @@ pub fn merge(reports: &[Report]) -> Result<Report, MergeError> {
                 first.harness.version.clone(),
                 r.harness.version.clone(),
             ),
-            (
-                "target",
-                format!("{:?} at {}", first.target.identity, first.target.base_url),
-                format!("{:?} at {}", r.target.identity, r.target.base_url),
-            ),
+            ("target", target_key(first), target_key(r)),
             (
                 "claimed classes",
                 first.target.claimed_classes.join(","),
@@ -197,6 +193,16 @@ pub fn merge(reports: &[Report]) -> Result<Report, MergeError> {
     merged.summary = judgement.summary;
     merged.verdict = judgement.verdict;
     Ok(merged)
+}
+
+/// Who was tested: identity and base URL. The embedded reference runs on an
+/// ephemeral loopback port per run, so for it the identity alone counts.
+fn target_key(r: &Report) -> String {
+    if r.target.claim_source == "reference" {
+        format!("{:?} (embedded reference)", r.target.identity)
+    } else {
+        format!("{:?} at {}", r.target.identity, r.target.base_url)
+    }
 }
 
 fn total_of(r: &Report) -> u32 {

@@ -64,6 +64,12 @@ fn skip_reason(case: &Case, settings: &RunSettings) -> Option<String> {
     if !settings.class_filter.is_empty() && !settings.class_filter.contains(&case.class) {
         return Some(format!("class `{}` not selected", case.class));
     }
+    if let Some((k, n)) = settings.shard {
+        let owner = konform_model::report::shard_of(&case.id, n);
+        if owner != k {
+            return Some(format!("in shard {owner}/{n}, not this one"));
+        }
+    }
     None
 }
 

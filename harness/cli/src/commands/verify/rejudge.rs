@@ -77,6 +77,13 @@ pub fn rejudge(report: &Report, suite: &LoadedSuite) -> Result<Rejudged, String>
                 out.not_rejudgeable.push((case.id.clone(), why));
                 recorded.verdict
             }
+            // Redaction is deliberate: the recorded verdict stands, and the
+            // case is listed as not re-judgeable (what is left is still checked).
+            Judged::Redacted(why) => {
+                out.not_rejudgeable
+                    .push((case.id.clone(), format!("{why} (redacted)")));
+                recorded.verdict
+            }
         };
         let mut result = recorded.clone();
         result.verdict = verdict;
@@ -141,6 +148,13 @@ enum Judged {
     Verdict(Verdict, Option<String>),
     /// The evidence cannot decide the case.
     Undecidable(String),
+    /// Redaction (personal data, secrets) removed what decides the case.
+    Redacted(String),
+}
+
+/// Redaction tokens written by the runner (`[personal:…]`, `[secret:…]`).
+fn holds_redaction(text: &str) -> bool {
+    text.contains("[personal:") || text.contains("[secret:")
 }
 
 fn judge_case(
@@ -196,6 +210,9 @@ fn judge_case(
             StepOutcome::Undecidable(why) => {
                 return Judged::Undecidable(format!("step {}: {why}", index + 1));
             }
+            StepOutcome::Redacted(why) => {
+                return Judged::Redacted(format!("step {}: {why}", index + 1));
+            }
         }
     }
     if recorded.steps.len() < case.steps.len() {
@@ -211,6 +228,7 @@ enum StepOutcome {
     Continue,
     Stop(Verdict, String),
     Undecidable(String),
+    Redacted(String),
 }
 
 struct Replay<'a> {
@@ -288,9 +306,17 @@ impl Replay<'_> {
             })
         };
         if let Some(why) = self.underivable.take() {
+            let request = serde_json::to_string(&evidence.request).unwrap_or_default();
+            if holds_redaction(&request) {
+                return StepOutcome::Redacted(format!("{why}: the request was redacted"));
+            }
             return StepOutcome::Undecidable(why);
         }
         if let Some(failed) = checked.first_failure() {
+            let text = serde_json::to_string(failed).unwrap_or_default();
+            if holds_redaction(&text) {
+                return StepOutcome::Redacted(format!("redacted values decide `{}`", failed.check));
+            }
             return StepOutcome::Stop(
                 Verdict::Fail,
                 konform_runner::case::describe_failure(failed),
