@@ -39,6 +39,20 @@ pub enum Command {
     },
     /// Make an Ed25519 key pair for signing reports.
     Keygen(KeygenArgs),
+    /// Build the compatibility matrix (targets × suite versions × classes) from a folder of reports.
+    Matrix {
+        /// Folder of reports (searched recursively for `*.json`).
+        dir: PathBuf,
+        /// Where to write the HTML page.
+        #[arg(long, short, default_value = "matrix.html", value_name = "FILE")]
+        out: PathBuf,
+        /// Also write the matrix as JSON.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Folder of trusted public keys (`*.pub.pem`) to verify signatures with.
+        #[arg(long, value_name = "DIR")]
+        keys: Option<PathBuf>,
+    },
     /// Work on written reports: render, sign, verify, merge.
     Report {
         #[command(subcommand)]

@@ -42,6 +42,12 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
             cli::Command::Suite { command } => commands::suite::run(command),
             cli::Command::Reference { command } => commands::reference::run(command).await,
             cli::Command::Keygen(args) => commands::keys::keygen(args),
+            cli::Command::Matrix {
+                dir,
+                out,
+                json,
+                keys,
+            } => commands::matrix::run(&dir, &out, json.as_deref(), keys.as_deref()),
             cli::Command::Report { command } => match command {
                 cli::ReportCommand::Render(args) => commands::report::render(args),
                 cli::ReportCommand::Sign {

@@ -3,6 +3,7 @@
 
 pub mod keys;
 pub mod list;
+pub mod matrix;
 pub mod merge;
 pub mod mutants;
 pub mod reference;
