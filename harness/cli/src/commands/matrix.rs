@@ -178,8 +178,8 @@ pub fn html(matrix: &Matrix) -> String {
          .status{font-size:.8rem;font-weight:bold}.invalid{color:#b00020}.unsigned{color:#8a6d00}\
          .signed{color:#1b6e20}ul{margin:.25rem 0;padding-left:1rem}small{color:#555}\
          </style></head><body><h1>Compatibility matrix</h1>\
-         <p>Targets × suite versions. Each cell shows the newest report: overall verdict, class verdicts, \
-         date, signer, and whether its seal and signatures verify.</p><table><thead><tr><th>Target</th>",
+         <p>Targets × suite versions. Each cell lists the reports, newest first: overall verdict, class \
+         verdicts, date, signer, and whether seal and signatures verify; its colour is the newest verdict.</p><table><thead><tr><th>Target</th>",
     );
     for suite in &suites {
         s.push_str(&format!("<th>{}</th>", esc(suite)));
@@ -201,7 +201,7 @@ pub fn html(matrix: &Matrix) -> String {
             };
             s.push_str(&format!(
                 "<td class=\"{}\">",
-                esc(&newest.verdict.replace(' ', "-"))
+                esc(&newest.verdict.to_lowercase().replace(' ', "-"))
             ));
             for r in reports {
                 s.push_str(&format!(
