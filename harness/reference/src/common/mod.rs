@@ -9,4 +9,5 @@ pub mod etag;
 pub mod idempotency;
 pub mod pipeline;
 pub mod problem;
+pub mod state;
 pub mod validate;

@@ -13,7 +13,7 @@ mod querschnitt;
 mod rechner;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -48,20 +48,8 @@ pub struct Inner {
     pub idempotency: IdempotencyStore,
 }
 
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub auth: Arc<AuthMode>,
-    pub faults: Arc<Faults>,
-    inner: Arc<Mutex<Inner>>,
-}
-
-impl AppState {
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
+/// What the handlers share.
+pub type AppState = crate::common::state::SharedState<Inner>;
 
 /// Elterngeld 1.0 in the registry of reference implementations.
 pub fn entry() -> crate::InterfaceEntry {
@@ -77,11 +65,7 @@ pub fn entry() -> crate::InterfaceEntry {
 
 /// The HTTP routes of Elterngeld 1.0 over an empty store.
 pub fn router(auth: AuthMode, faults: Faults) -> Router {
-    let state = AppState {
-        auth: Arc::new(auth),
-        faults: Arc::new(faults),
-        inner: Arc::new(Mutex::new(Inner::default())),
-    };
+    let state = AppState::new(auth, Arc::new(faults), Inner::default());
     Router::new()
         .route("/", get(handlers::service_description))
         .route("/berechnungen", post(handlers::post_berechnung))

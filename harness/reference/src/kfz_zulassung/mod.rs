@@ -11,7 +11,7 @@ mod seed;
 mod validation;
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -58,20 +58,8 @@ pub struct Inner {
     pub idempotency: IdempotencyStore,
 }
 
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub auth: Arc<AuthMode>,
-    pub faults: Arc<Faults>,
-    inner: Arc<Mutex<Inner>>,
-}
-
-impl AppState {
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
+/// What the handlers share.
+pub type AppState = crate::common::state::SharedState<Inner>;
 
 /// Kfz-Zulassung 1.0 in the registry of reference implementations.
 pub fn entry() -> crate::InterfaceEntry {
@@ -108,16 +96,16 @@ pub fn router(auth: AuthMode, faults: Faults) -> Router {
     let zulassungen = seed::zulassungen();
     let used_evbs = zulassungen.iter().map(|z| z.evb.clone()).collect();
     let faults = Arc::new(faults);
-    let state = AppState {
-        auth: Arc::new(auth),
-        faults: faults.clone(),
-        inner: Arc::new(Mutex::new(Inner {
+    let state = AppState::new(
+        auth,
+        faults.clone(),
+        Inner {
             reservierungen: BTreeMap::new(),
             zulassungen: zulassungen.into_iter().map(|z| (z.id.clone(), z)).collect(),
             used_evbs,
             idempotency: IdempotencyStore::default(),
-        })),
-    };
+        },
+    );
     Router::new()
         .route("/", get(handlers::service_description))
         .route("/reservierungen", post(handlers::post_reservierung))

@@ -11,7 +11,7 @@ mod seed;
 mod validation;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -40,20 +40,8 @@ pub struct Inner {
     pub idempotency: IdempotencyStore,
 }
 
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub auth: Arc<AuthMode>,
-    pub faults: Arc<Faults>,
-    inner: Arc<Mutex<Inner>>,
-}
-
-impl AppState {
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
+/// What the handlers share.
+pub type AppState = crate::common::state::SharedState<Inner>;
 
 /// Meldewesen 1.0 in the registry of reference implementations.
 pub fn entry() -> crate::InterfaceEntry {
@@ -74,14 +62,14 @@ pub fn router(auth: AuthMode, faults: Faults) -> Router {
         .map(|p| (p.id.clone(), p))
         .collect();
     let faults = Arc::new(faults);
-    let state = AppState {
-        auth: Arc::new(auth),
-        faults: faults.clone(),
-        inner: Arc::new(Mutex::new(Inner {
+    let state = AppState::new(
+        auth,
+        faults.clone(),
+        Inner {
             persons,
             idempotency: IdempotencyStore::default(),
-        })),
-    };
+        },
+    );
     Router::new()
         .route("/", get(handlers::service_description))
         .route("/anmeldungen", post(handlers::post_anmeldung))
