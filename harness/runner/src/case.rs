@@ -361,44 +361,20 @@ fn padding_body(size: u64) -> Bytes {
     Bytes::from(body)
 }
 
-/// Reads the step's captures from the response; a missing value is a `fail`
-/// (the target left out something the interface requires).
+/// Stores the step's captures; a missing value is a `fail` (the target left
+/// out something the interface requires).
 fn capture(
     state: &mut CaseState<'_>,
     captures: &IndexMap<String, Capture>,
     response: &ResponseView<'_>,
 ) -> Option<String> {
-    if captures.is_empty() {
-        return None;
+    match checks::capture(captures, response) {
+        Ok(values) => {
+            state.captures.extend(values);
+            None
+        }
+        Err(message) => Some(message),
     }
-    let mut json = None;
-    for (name, source) in captures {
-        let value = if let Some(header) = &source.header {
-            match response.headers.get(header.as_str()) {
-                Some(v) => Value::String(String::from_utf8_lossy(v.as_bytes()).into_owned()),
-                None => return Some(format!("capture `{name}`: header {header} is missing")),
-            }
-        } else if let Some(pointer) = &source.pointer {
-            if json.is_none() {
-                match response.json() {
-                    Ok(v) => json = Some(v),
-                    Err(e) => return Some(format!("capture `{name}`: {e}")),
-                }
-            }
-            match json.as_ref().and_then(|j| j.pointer(pointer)) {
-                Some(v) => v.clone(),
-                None => {
-                    return Some(format!(
-                        "capture `{name}`: no value at {pointer} in the response body"
-                    ));
-                }
-            }
-        } else {
-            continue;
-        };
-        state.captures.insert(name.clone(), value);
-    }
-    None
 }
 
 fn headers_evidence(headers: &HeaderMap) -> Vec<Header> {

@@ -6,7 +6,7 @@
 
 use http::HeaderMap;
 use konform_model::report::AssertionOutcome;
-use konform_model::suite::{BodyCheck, Expect, HeaderCheck, ProblemCheck};
+use konform_model::suite::{BodyCheck, Capture, Expect, HeaderCheck, ProblemCheck};
 use serde_json::{Value, json};
 
 use crate::compiled::Compiled;
@@ -114,6 +114,44 @@ pub fn check(
         }
     }
     result
+}
+
+/// The values a step captures from a response, in order; the first capture
+/// whose source is missing is an error message (a `fail` for the case).
+pub fn capture(
+    captures: &indexmap::IndexMap<String, Capture>,
+    response: &ResponseView<'_>,
+) -> Result<Vec<(String, Value)>, String> {
+    let mut json = None;
+    let mut values = Vec::with_capacity(captures.len());
+    for (name, source) in captures {
+        let value = if let Some(header) = &source.header {
+            match response.headers.get(header.as_str()) {
+                Some(v) => Value::String(String::from_utf8_lossy(v.as_bytes()).into_owned()),
+                None => return Err(format!("capture `{name}`: header {header} is missing")),
+            }
+        } else if let Some(pointer) = &source.pointer {
+            if json.is_none() {
+                json = Some(
+                    response
+                        .json()
+                        .map_err(|e| format!("capture `{name}`: {e}"))?,
+                );
+            }
+            match json.as_ref().and_then(|j| j.pointer(pointer)) {
+                Some(v) => v.clone(),
+                None => {
+                    return Err(format!(
+                        "capture `{name}`: no value at {pointer} in the response body"
+                    ));
+                }
+            }
+        } else {
+            continue;
+        };
+        values.push((name.clone(), value));
+    }
+    Ok(values)
 }
 
 /// For a wrong status: the problem document's title and detail, if any.

@@ -337,30 +337,13 @@ impl Replay<'_> {
         captures: &indexmap::IndexMap<String, Capture>,
         response: &ResponseView<'_>,
     ) -> Option<String> {
-        let mut json = None;
-        for (name, source) in captures {
-            let value = if let Some(header) = &source.header {
-                match response.headers.get(header.as_str()) {
-                    Some(v) => Value::String(String::from_utf8_lossy(v.as_bytes()).into_owned()),
-                    None => return Some(format!("capture `{name}`: header {header} is missing")),
-                }
-            } else if let Some(pointer) = &source.pointer {
-                if json.is_none() {
-                    match response.json() {
-                        Ok(v) => json = Some(v),
-                        Err(e) => return Some(format!("capture `{name}`: {e}")),
-                    }
-                }
-                match json.as_ref().and_then(|j| j.pointer(pointer)) {
-                    Some(v) => v.clone(),
-                    None => return Some(format!("capture `{name}`: no value at {pointer}")),
-                }
-            } else {
-                continue;
-            };
-            self.captures.insert(name.clone(), value);
+        match checks::capture(captures, response) {
+            Ok(values) => {
+                self.captures.extend(values);
+                None
+            }
+            Err(message) => Some(message),
         }
-        None
     }
 
     /// Finds this step's `unique` values in the recorded request.
