@@ -2,6 +2,8 @@
 //! unsigned one, and a signed one edited afterwards must show as `signed`,
 //! `unsigned` and `invalid`; the page loads nothing from outside.
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -97,5 +99,16 @@ fn matrix_marks_signed_unsigned_and_invalid_reports() {
     for external in ["src=\"http", "href=\"http", "@import", "url("] {
         assert!(!html.contains(external), "external resource {external}");
     }
-    assert!(Path::new(&p("matrix.html")).exists());
+    // The page as a person sees it, in a real browser.
+    let page = support::chromium::render_in_chromium(Path::new(&p("matrix.html")));
+    assert!(page.console.is_empty(), "console: {:?}", page.console);
+    for shown in [
+        "Compatibility matrix",
+        "meldewesen@1.0.0",
+        ">signed<",
+        ">unsigned<",
+        ">invalid<",
+    ] {
+        assert!(page.dom.contains(shown), "{shown} not rendered");
+    }
 }

@@ -14,7 +14,6 @@ use std::process::{Command, Output};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
 const HOSTILE_BODY: &str = "<script>console.error('pwned-by-body')</script><img src=x onerror=\"console.error('pwned-by-img')\">";
 const HOSTILE_HEADER: &str = "<script>console.error('pwned-by-header')</script>";
 
@@ -282,7 +281,7 @@ async fn html_is_self_contained_and_escapes_hostile_evidence() {
     assert!(!md.contains("<script>"), "{md}");
 
     // And a browser runs none of it.
-    let page = render_in_chromium(&out.join("probe@1.0.0.html"));
+    let page = support::chromium::render_in_chromium(&out.join("probe@1.0.0.html"));
     assert!(page.dom.contains("pwned-by-body"), "the evidence is shown");
     assert!(page.console.is_empty(), "console: {:#?}", page.console);
 }
@@ -295,98 +294,12 @@ fn only_in_text(html: &str, needle: &str) -> bool {
         .all(|(i, _)| html[..i].rfind('>') > html[..i].rfind('<'))
 }
 
-struct Rendered {
-    dom: String,
-    console: Vec<String>,
-}
-
-fn chromium_args(profile: &Path) -> Vec<String> {
-    [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--window-size=1280,2000",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .chain([format!("--user-data-dir={}", profile.display())])
-    .collect()
-}
-
-/// Loads `html` in headless Chromium twice (screenshot, DOM dump); returns
-/// the DOM and every console line. Fails, never skips, when Chromium is missing.
-fn render_in_chromium(html: &Path) -> Rendered {
-    assert!(
-        Path::new(CHROMIUM).is_file(),
-        "{CHROMIUM} is missing: the HTML report test needs a real browser; run .ci/install-chromium"
-    );
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let url = format!("file://{}", html.display());
-    let png = tmp.path().join("report.png");
-    let shot = Command::new(CHROMIUM)
-        .args(chromium_args(&tmp.path().join("profile-shot")))
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(&url)
-        .output()
-        .expect("start chromium");
-    assert!(
-        shot.status.success(),
-        "chromium --screenshot failed: {}",
-        String::from_utf8_lossy(&shot.stderr)
-    );
-    let dump = Command::new(CHROMIUM)
-        .args(chromium_args(&tmp.path().join("profile-dom")))
-        .arg("--dump-dom")
-        .arg(&url)
-        .output()
-        .expect("start chromium");
-    assert!(
-        dump.status.success(),
-        "chromium --dump-dom failed: {}",
-        String::from_utf8_lossy(&dump.stderr)
-    );
-    let bytes = std::fs::read(&png).expect("screenshot written");
-    assert!(
-        bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
-        "screenshot is a PNG"
-    );
-    assert!(
-        bytes.len() > 20_000,
-        "screenshot is only {} bytes: a blank page?",
-        bytes.len()
-    );
-    if let Ok(keep) = std::env::var("KONFORM_KEEP_SCREENSHOT") {
-        let _ = std::fs::copy(&png, keep);
-    }
-    let console = [&shot.stderr, &dump.stderr]
-        .iter()
-        .flat_map(|e| {
-            String::from_utf8_lossy(e)
-                .lines()
-                .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught"))
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    Rendered {
-        dom: String::from_utf8_lossy(&dump.stdout).into_owned(),
-        console,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn html_renders_in_headless_chromium() {
     let server = support::misbehaving::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let out = run_all_formats(dir.path(), &server.base_url()).await;
-    let page = render_in_chromium(&out.join("probe@1.0.0.html"));
+    let page = support::chromium::render_in_chromium(&out.join("probe@1.0.0.html"));
     assert!(page.console.is_empty(), "console: {:#?}", page.console);
     let dom = &page.dom;
     // The overall verdict and the class verdict, as a reader sees them.
