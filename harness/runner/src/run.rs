@@ -130,8 +130,10 @@ pub async fn run_cases(
         finished: 0,
         sink,
     };
-    // At most `jobs` cases exist as tasks at any time: a permit is taken
-    // before a case is spawned and released when its task ends.
+    // Every case is a task at once; each waits for one of `jobs` permits
+    // (FIFO, so cases start in suite order). A finished case hands its
+    // permit straight to the next one on the worker threads, without a round
+    // trip through this dispatcher, which only collects results.
     let semaphore = Arc::new(Semaphore::new(settings.jobs.max(1)));
     let mut tasks = JoinSet::new();
     let mut task_case = HashMap::new();
@@ -141,28 +143,17 @@ pub async fn run_cases(
             collector.emit(index, skipped(case, reason));
             continue;
         }
-        let permit = tokio::select! {
-            biased;
-            () = settings.cancel.cancelled() => {
-                interrupted = true;
-                break;
-            }
-            permit = semaphore.clone().acquire_owned() => match permit {
-                Ok(p) => p,
-                Err(_) => break,
-            },
-        };
-        while let Some(joined) = tasks.try_join_next_with_id() {
-            collector.joined(joined, &task_case);
-        }
-        let (cases, ctx) = (cases.clone(), ctx.clone());
+        let (cases, ctx, semaphore) = (cases.clone(), ctx.clone(), semaphore.clone());
         let handle = tasks.spawn(async move {
-            let _permit = permit;
+            let _permit = semaphore.acquire_owned().await;
             let mut result = run_case(&cases[index], &ctx).await;
             Redactor::new(ctx.conn.secret_values(), &ctx.personal_data, ctx.salt).case(&mut result);
             (index, result)
         });
         task_case.insert(handle.id(), index);
+    }
+    if settings.cancel.is_cancelled() {
+        interrupted = true;
     }
     if interrupted {
         tasks.abort_all();
