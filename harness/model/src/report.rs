@@ -61,7 +61,8 @@ pub struct TargetInfo {
     pub auth: String,
     pub claimed_classes: Vec<String>,
     /// Where the claim came from: `target_file`, `service_description`,
-    /// `command_line` or `reference`.
+    /// `reference` (the embedded reference claims every class), or
+    /// `unavailable (…); all classes assumed` when it could not be read.
     pub claim_source: String,
     /// TLS certificate checks were switched off for this run.
     pub tls_insecure: bool,

@@ -126,3 +126,18 @@ impl IntoResponse for Problem {
         resp
     }
 }
+
+/// Fallback for a path no route matches (every interface).
+pub async fn not_found() -> Problem {
+    Problem::not_found("There is no resource at this path.")
+}
+
+/// Fallback for a method a route does not support (every interface).
+pub async fn method_not_allowed() -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "Method not allowed",
+        "This resource does not support the request method.",
+    )
+}

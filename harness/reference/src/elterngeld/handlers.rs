@@ -52,19 +52,6 @@ pub async fn service_description(State(st): State<AppState>) -> Response {
     )
 }
 
-pub async fn not_found() -> Problem {
-    Problem::not_found("There is no resource at this path.")
-}
-
-pub async fn method_not_allowed() -> Problem {
-    Problem::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method-not-allowed",
-        "Method not allowed",
-        "This resource does not support the request method.",
-    )
-}
-
 /// The calculation result for a list of months (sorted by Lebensmonat).
 fn ergebnis(g: &Grundlagen, monate: &[Monat], faults: &Faults) -> Value {
     let mut sorted = monate.to_vec();

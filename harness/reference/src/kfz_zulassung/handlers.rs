@@ -151,19 +151,6 @@ pub async fn service_description(State(st): State<AppState>) -> Response {
     StoredResponse::json(StatusCode::OK, json_bytes(&body)).to_response(false)
 }
 
-pub async fn not_found() -> Problem {
-    Problem::not_found("There is no resource at this path.")
-}
-
-pub async fn method_not_allowed() -> Problem {
-    Problem::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method-not-allowed",
-        "Method not allowed",
-        "This resource does not support the request method.",
-    )
-}
-
 // ---- plates ------------------------------------------------------------
 
 impl Inner {

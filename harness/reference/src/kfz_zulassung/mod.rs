@@ -124,8 +124,8 @@ pub fn router(auth: AuthMode, faults: Faults) -> Router {
             "/zulassungen/{id}/ausserbetriebsetzung",
             post(handlers::post_ausserbetriebsetzung),
         )
-        .fallback(handlers::not_found)
-        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .fallback(crate::common::problem::not_found)
+        .method_not_allowed_fallback(crate::common::problem::method_not_allowed)
         .layer(from_fn(finish))
         .layer(from_fn_with_state(faults, response_faults))
         .with_state(state)

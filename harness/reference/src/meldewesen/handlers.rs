@@ -206,16 +206,7 @@ pub async fn not_found(State(st): State<AppState>) -> Response {
     if st.faults.on("unknown-path-200") {
         return StoredResponse::json(StatusCode::OK, b"{}".to_vec()).to_response(false);
     }
-    Problem::not_found("There is no resource at this path.").into_response()
-}
-
-pub async fn method_not_allowed() -> Problem {
-    Problem::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method-not-allowed",
-        "Method not allowed",
-        "This resource does not support the request method.",
-    )
+    crate::common::problem::not_found().await.into_response()
 }
 
 /// The idempotency decision before a POST is carried out.

@@ -85,7 +85,7 @@ pub fn router(auth: AuthMode, faults: Faults) -> Router {
         )
         .route("/auskuenfte", post(handlers::post_auskunft))
         .fallback(handlers::not_found)
-        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .method_not_allowed_fallback(crate::common::problem::method_not_allowed)
         .layer(from_fn(finish))
         .layer(from_fn_with_state(faults, faults::mangle))
         .with_state(state)
