@@ -130,6 +130,14 @@ pub struct RunArgs {
     /// merge the shard reports with `konform report merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u32, u32)>,
+    /// Run every case N times; a case whose verdict differs between the
+    /// repetitions is reported as an error of kind `flaky`.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub repeat: u32,
+    /// Seed of the run's unique values (16 hex digits, as in a report's
+    /// `run.seed`); reproduces the values of that run. Default: a fresh seed.
+    #[arg(long, value_name = "HEX", value_parser = konform_runner::unique::parse_seed)]
+    pub seed: Option<u64>,
     /// Folder the reports are written to.
     #[arg(long, default_value = "reports/out", value_name = "DIR")]
     pub out: PathBuf,

@@ -13,7 +13,8 @@ use konform_model::report::{Report, TargetInfo};
 use konform_model::target::{Identity, TargetFile, TlsConfig};
 use konform_reference::{AuthMode, RunningReference, ServeOptions};
 use konform_runner::{
-    CancellationToken, CaseContext, CaseLimits, Compiled, EventSink, RunSettings, run_cases,
+    CancellationToken, CaseContext, CaseLimits, Compiled, EventSink, RunSettings, UniqueSource,
+    run_cases,
 };
 use konform_suite::{LoadedSuite, SchemaSet};
 use konform_target::{Credential, TargetConnection};
@@ -40,6 +41,10 @@ pub struct SessionOptions {
     pub faults: Vec<String>,
     /// Run only shard K of N.
     pub shard: Option<(u32, u32)>,
+    /// Seed of the run's `unique` values; `None` draws a fresh one.
+    pub seed: Option<u64>,
+    /// Run every case this many times (0 and 1 mean once).
+    pub repeat: u32,
 }
 
 /// Why a run could not even start.
@@ -230,6 +235,9 @@ pub async fn run_connected(
             .iter()
             .chain(suite.cases.iter().flat_map(|c| c.fixtures.iter())),
     );
+    let seed = options.seed.unwrap_or_else(UniqueSource::random_seed);
+    let unique = UniqueSource::new(seed, &suite.manifest.generators)
+        .map_err(|e| SessionError::Input(format!("{}: {e}", suite.id())))?;
     let ctx = Arc::new(CaseContext {
         conn: connected.conn.clone(),
         compiled: Arc::new(compiled),
@@ -237,7 +245,10 @@ pub async fn run_connected(
         limits,
         personal_data,
         salt: konform_runner::redact::new_salt(),
+        attribution: suite.manifest.attribution.clone(),
+        unique,
     });
+    let repeat = options.repeat.max(1);
     let jobs = options.jobs.or(connected.jobs).unwrap_or(DEFAULT_JOBS);
     let settings = RunSettings {
         jobs,
@@ -245,6 +256,7 @@ pub async fn run_connected(
         class_filter: options.class_filter.clone(),
         shard: options.shard,
         cancel: options.cancel.clone(),
+        repeat,
     };
     let outcome = run_cases(Arc::new(suite.cases.clone()), ctx, &settings, sink).await;
     let target_info = TargetInfo {
@@ -267,5 +279,7 @@ pub async fn run_connected(
         finished: outcome.finished,
         complete: outcome.complete,
         incomplete_reason: outcome.incomplete_reason,
+        seed: Some(konform_runner::unique::format_seed(seed)),
+        repeat: (repeat > 1).then_some(repeat),
     }))
 }

@@ -9,7 +9,13 @@ use crate::suite::Level;
 use crate::target::Identity;
 
 /// Identifier of the report format written by this version of the model.
-pub const REPORT_FORMAT: &str = "konform-report/1";
+/// Format 2 added per-assertion attribution, typed error kinds, step roles
+/// and the run seed; every field it added is optional, so format 1 reports
+/// still read (and verify) with these types.
+pub const REPORT_FORMAT: &str = "konform-report/2";
+
+/// Every report format this version reads.
+pub const READABLE_REPORT_FORMATS: &[&str] = &["konform-report/1", REPORT_FORMAT];
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -87,6 +93,13 @@ pub struct RunInfo {
     /// `K/N` when this run is shard K of N (`konform run --shard K/N`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
+    /// The seed every `unique` value of the run was derived from (16 hex
+    /// digits); `konform run --seed` with it reproduces them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<String>,
+    /// Times every case was run (`konform run --repeat N`); absent means once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<u32>,
 }
 
 /// The shard (1-based) of `n` that owns case `id`: a stable hash of the id,
@@ -132,17 +145,84 @@ impl std::fmt::Display for Verdict {
     }
 }
 
+/// Why a test could not be carried out (the kind of an `error` verdict).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// No complete response within the step or case time limit.
+    Timeout,
+    /// The connection was refused, reset or failed otherwise.
+    Transport,
+    /// The TLS handshake failed.
+    Tls,
+    /// The body was cut short of its announced length.
+    Truncated,
+    /// The body exceeded the harness's body limit.
+    TooLarge,
+    /// A step that only prepares state did not succeed.
+    Precondition,
+    /// The response is beyond what the harness handles (e.g. nesting depth).
+    HarnessLimit,
+    /// A template, fixture or request of the suite could not be rendered.
+    Fixture,
+    /// No credential could be obtained.
+    Auth,
+    /// The verdict differed between repetitions (`--repeat`).
+    Flaky,
+    /// The run was interrupted before the case finished.
+    Interrupted,
+    /// A fault of konform itself (a panic inside the case).
+    Internal,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Transport => "transport",
+            ErrorKind::Tls => "tls",
+            ErrorKind::Truncated => "truncated",
+            ErrorKind::TooLarge => "too_large",
+            ErrorKind::Precondition => "precondition",
+            ErrorKind::HarnessLimit => "harness_limit",
+            ErrorKind::Fixture => "fixture",
+            ErrorKind::Auth => "auth",
+            ErrorKind::Flaky => "flaky",
+            ErrorKind::Interrupted => "interrupted",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CaseResult {
     pub id: String,
     pub title: String,
     pub class: String,
+    /// Every requirement the case verifies (its own list and the
+    /// attributions of its checks).
     pub requirements: Vec<String>,
     pub verdict: Verdict,
     /// Why: the first failing assertion, the error, or the skip reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For an `error`: why the test could not be carried out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<ErrorKind>,
+    /// Requirements with a failed check attributed to them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed_requirements: Vec<String>,
+    /// Requirements whose checks were not all carried out (the case stopped
+    /// early or ended in an error), and that no check failed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unverified_requirements: Vec<String>,
     pub duration_ms: u64,
     /// Every step that was carried out, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -156,6 +236,9 @@ pub struct StepEvidence {
     pub index: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// `precondition` or `cleanup` (a `finally` step); absent for a step that verifies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<StepRole>,
     pub request: RequestEvidence,
     /// Absent when no response arrived (the step then has an `error`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -163,8 +246,24 @@ pub struct StepEvidence {
     pub duration_ms: u64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assertions: Vec<AssertionOutcome>,
+    /// Checks of the step that were not evaluated because what they depend
+    /// on failed (a wrong status, a body that is not well-formed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_evaluated: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<ErrorKind>,
+}
+
+/// What a step is for, when it verifies nothing itself.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum StepRole {
+    /// Prepares state; its failure makes the case an `error`.
+    Precondition,
+    /// A `finally` step; its outcome changes no verdict.
+    Cleanup,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -217,6 +316,28 @@ pub struct AssertionOutcome {
     pub received: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The requirements this check verifies; empty for a precondition or
+    /// cleanup step's checks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<String>,
+}
+
+/// A failed check, as listed under the requirement it broke.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FailedCheck {
+    pub case: String,
+    /// Index of the step in the case (0-based, as in the evidence).
+    pub step: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_name: Option<String>,
+    pub check: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// Aggregated verdict of a requirement over the cases that verify it.
@@ -232,7 +353,7 @@ pub enum RequirementVerdict {
     Untested,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RequirementResult {
     pub id: String,
@@ -242,6 +363,9 @@ pub struct RequirementResult {
     pub verdict: RequirementVerdict,
     /// Ids of the cases that verify it.
     pub cases: Vec<String>,
+    /// For a failed requirement: every failed check attributed to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<FailedCheck>,
 }
 
 /// Verdict for one conformance class.

@@ -31,10 +31,38 @@ pub struct SuiteManifest {
     pub personal_data: Vec<String>,
     pub requirements: Vec<Requirement>,
     pub classes: Vec<ConformanceClass>,
+    /// Requirements that the engine's own checks are attributed to.
+    #[serde(default, skip_serializing_if = "Attribution::is_empty")]
+    pub attribution: Attribution,
+    /// Value generators for `{{ unique.KIND.NAME }}`: kind → pattern (a small
+    /// regular-expression subset, see `konform_suite::generator`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub generators: IndexMap<String, String>,
     /// Case files relative to the suite folder, in order. Default: every
     /// `*.yaml` under `cases/`, sorted by path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cases: Option<Vec<String>>,
+}
+
+/// Requirements that checks of a kind are attributed to, whatever their case
+/// says (see `schemas/konform/VERDICTS.md`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Attribution {
+    /// The requirement every "response well-formed" check verifies: UTF-8
+    /// JSON with a JSON media type, no unrequested `Content-Encoding`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub well_formed: Option<String>,
+    /// The requirement the problem+json shape checks verify (media type;
+    /// `type`, `title`, `status` members).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+impl Attribution {
+    pub fn is_empty(&self) -> bool {
+        self.well_formed.is_none() && self.problem.is_none()
+    }
 }
 
 /// The interface version a suite certifies.
@@ -143,12 +171,16 @@ pub struct Case {
     pub title: String,
     /// The conformance class this case belongs to.
     pub class: String,
-    /// Requirement ids this case verifies.
+    /// Requirement ids this case verifies; the attribution of every check
+    /// that names none itself and whose step names none.
     pub verifies: Vec<String>,
     /// Case fixtures; they shadow suite fixtures of the same name.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub fixtures: IndexMap<String, Value>,
     pub steps: Vec<Step>,
+    /// Cleanup steps: run after `steps` whatever their outcome; they change no verdict.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub finally: Vec<Step>,
 }
 
 /// One HTTP exchange followed by assertions and captures.
@@ -158,6 +190,13 @@ pub struct Step {
     /// Short label shown in evidence (`create`, `replay`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The step only prepares state: a failed check makes the case an
+    /// `error` (precondition not met) and blames no requirement.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub precondition: bool,
+    /// Attribution of this step's checks (default: the case's `verifies`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifies: Option<Vec<String>>,
     pub request: Request,
     #[serde(default)]
     pub expect: Expect,
@@ -211,31 +250,101 @@ pub struct Request {
     pub body_size: Option<u64>,
 }
 
-/// Expected status: one code or a list of acceptable codes.
+/// Acceptable status codes: one code or a list.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum StatusCodes {
+    One(u16),
+    AnyOf(Vec<u16>),
+}
+
+/// Expected status: `201`, `[200, 204]`, or `{ is: 201, verifies: [...] }`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(untagged)]
 pub enum StatusExpect {
     One(u16),
     AnyOf(Vec<u16>),
+    Attributed(AttributedStatus),
+}
+
+/// The long form of an expected status, with its own attribution.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AttributedStatus {
+    pub is: StatusCodes,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifies: Option<Vec<String>>,
 }
 
 impl StatusExpect {
-    pub fn accepts(&self, status: u16) -> bool {
+    /// The acceptable codes, whatever the form.
+    pub fn codes(&self) -> StatusCodes {
         match self {
-            StatusExpect::One(s) => *s == status,
-            StatusExpect::AnyOf(list) => list.contains(&status),
+            StatusExpect::One(s) => StatusCodes::One(*s),
+            StatusExpect::AnyOf(list) => StatusCodes::AnyOf(list.clone()),
+            StatusExpect::Attributed(a) => a.is.clone(),
+        }
+    }
+
+    pub fn accepts(&self, status: u16) -> bool {
+        match self.codes() {
+            StatusCodes::One(s) => s == status,
+            StatusCodes::AnyOf(list) => list.contains(&status),
+        }
+    }
+
+    /// The requirements the status check is attributed to, if it says so itself.
+    pub fn verifies(&self) -> Option<&[String]> {
+        match self {
+            StatusExpect::Attributed(a) => a.verifies.as_deref(),
+            _ => None,
         }
     }
 }
 
 impl std::fmt::Display for StatusExpect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StatusExpect::One(s) => write!(f, "{s}"),
-            StatusExpect::AnyOf(list) => {
+        match self.codes() {
+            StatusCodes::One(s) => write!(f, "{s}"),
+            StatusCodes::AnyOf(list) => {
                 let parts: Vec<String> = list.iter().map(u16::to_string).collect();
                 write!(f, "one of {}", parts.join(", "))
             }
+        }
+    }
+}
+
+/// Expected schema: a `$ref` into `schemas/`, or `{ ref: ..., verifies: [...] }`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum SchemaExpect {
+    Ref(String),
+    Attributed(AttributedSchema),
+}
+
+/// The long form of an expected schema, with its own attribution.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AttributedSchema {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifies: Option<Vec<String>>,
+}
+
+impl SchemaExpect {
+    /// The `$ref` into `schemas/`, e.g. `meldewesen/1.0/schemas.json#/$defs/Person`.
+    pub fn reference(&self) -> &str {
+        match self {
+            SchemaExpect::Ref(r) => r,
+            SchemaExpect::Attributed(a) => &a.reference,
+        }
+    }
+
+    pub fn verifies(&self) -> Option<&[String]> {
+        match self {
+            SchemaExpect::Ref(_) => None,
+            SchemaExpect::Attributed(a) => a.verifies.as_deref(),
         }
     }
 }
@@ -251,7 +360,7 @@ pub struct Expect {
     pub headers: Vec<HeaderCheck>,
     /// `$ref` into `schemas/`, e.g. `meldewesen/1.0/schemas.json#/$defs/Person`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub schema: Option<String>,
+    pub schema: Option<SchemaExpect>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub body: Vec<BodyCheck>,
     /// The response is an RFC 9457 problem document of this shape.
@@ -272,6 +381,8 @@ pub struct HeaderCheck {
     /// Regular expression (Rust `regex` syntax), unanchored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifies: Option<Vec<String>>,
 }
 
 /// A check on the JSON response body at a JSON Pointer (RFC 6901) or a
@@ -299,6 +410,8 @@ pub struct BodyCheck {
     /// Number of nodes the JSONPath selects, or length of the array/object at the pointer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifies: Option<Vec<String>>,
 }
 
 /// The response is `application/problem+json` with `type`, `title` and
@@ -313,6 +426,41 @@ pub struct ProblemCheck {
     /// Every JSON Pointer listed here appears in `errors[*].pointer`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pointers: Vec<String>,
+    /// Expected errors, each a rule and/or pointer matched in one error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<ErrorListExpect>,
+    /// Attribution of the error-list checks (the shape checks go to the
+    /// suite's `attribution.problem` when it names one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifies: Option<Vec<String>>,
+}
+
+/// Expected entries of a problem document's `errors` list, order-insensitive.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ErrorListExpect {
+    /// Each entry is matched by its own error; other errors may follow.
+    Contains(Vec<ExpectedError>),
+    /// Each entry is matched by its own error, and no other error is listed.
+    Exactly(Vec<ExpectedError>),
+}
+
+impl ErrorListExpect {
+    pub fn entries(&self) -> &[ExpectedError] {
+        match self {
+            ErrorListExpect::Contains(e) | ErrorListExpect::Exactly(e) => e,
+        }
+    }
+}
+
+/// One expected error: its rule, its pointer, or both (in the same error).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedError {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
 }
 
 /// Where a captured value comes from. Exactly one of the two is set.
@@ -323,4 +471,6 @@ pub struct Capture {
     pub pointer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifies: Option<Vec<String>>,
 }

@@ -22,6 +22,10 @@ pub struct ReportInput<'a> {
     pub finished: SystemTime,
     pub complete: bool,
     pub incomplete_reason: Option<String>,
+    /// The seed of the run's `unique` values (`run.seed`).
+    pub seed: Option<String>,
+    /// `Some(N)` when every case ran N > 1 times.
+    pub repeat: Option<u32>,
 }
 
 /// RFC 3339 UTC timestamp with millisecond precision.
@@ -73,6 +77,8 @@ pub fn assemble(input: ReportInput<'_>) -> Report {
             incomplete_reason: input.incomplete_reason,
             class_filter: input.class_filter,
             shard: input.shard,
+            seed: input.seed,
+            repeat: input.repeat,
         },
         cases: input.cases,
         requirements: judgement.requirements,

@@ -1,8 +1,11 @@
 //! From case verdicts to requirement, class and overall verdicts.
 //!
-//! - A requirement takes the worst verdict of the cases that verify it:
-//!   any `fail` → fail; else any `error` → error; else any `pass` → pass;
-//!   else `skip` (all skipped) or `untested` (no case).
+//! - A requirement fails only when a check attributed to it failed (the
+//!   case lists it in `failed_requirements`); else it is `error` when a case
+//!   left it unverified; else `pass` when a case verified it; else `skip`
+//!   (all skipped) or `untested` (no case). The failed checks are listed.
+//!   Reports of format 1 carry no attribution: there a failed case fails
+//!   every requirement it lists, and an errored one leaves them unverified.
 //! - A claimed, selected class is `conformant` when every MUST requirement in
 //!   it passed, `not_conformant` when one failed, `inconclusive` otherwise. A
 //!   failed SHOULD is a warning; MAY is informative.
@@ -11,8 +14,8 @@
 //!   and `conformant` otherwise.
 
 use konform_model::report::{
-    CaseResult, ClassResult, ClassVerdict, OverallVerdict, RequirementResult, RequirementVerdict,
-    Summary, Verdict,
+    CaseResult, ClassResult, ClassVerdict, FailedCheck, OverallVerdict, RequirementResult,
+    RequirementVerdict, Summary, Verdict,
 };
 use konform_model::suite::{Level, SuiteManifest};
 
@@ -23,6 +26,52 @@ pub struct Judgement {
     pub classes: Vec<ClassResult>,
     pub summary: Summary,
     pub verdict: OverallVerdict,
+}
+
+/// What one case says about one requirement it lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Failed,
+    Unverified,
+    Verified,
+    Skipped,
+}
+
+/// A case from a report without attribution (format 1), or a failed case
+/// that blames nothing in particular: its verdict speaks for all it lists.
+fn unattributed(case: &CaseResult) -> bool {
+    case.failed_requirements.is_empty() && case.unverified_requirements.is_empty()
+}
+
+fn outcome(case: &CaseResult, id: &String) -> Outcome {
+    match case.verdict {
+        Verdict::Skip => Outcome::Skipped,
+        _ if case.failed_requirements.contains(id) => Outcome::Failed,
+        Verdict::Fail if unattributed(case) => Outcome::Failed,
+        _ if case.unverified_requirements.contains(id) => Outcome::Unverified,
+        Verdict::Error if unattributed(case) => Outcome::Unverified,
+        _ => Outcome::Verified,
+    }
+}
+
+/// The failed checks of `case` attributed to requirement `id` (every failed
+/// check, for an unattributed case).
+fn failed_checks(case: &CaseResult, id: &String) -> Vec<FailedCheck> {
+    let legacy = unattributed(case);
+    case.steps
+        .iter()
+        .flat_map(|step| step.assertions.iter().map(move |a| (step, a)))
+        .filter(|(_, a)| !a.passed && (a.requirements.contains(id) || legacy))
+        .map(|(step, a)| FailedCheck {
+            case: case.id.clone(),
+            step: step.index,
+            step_name: step.name.clone(),
+            check: a.check.clone(),
+            expected: a.expected.clone(),
+            received: a.received.clone(),
+            message: a.message.clone(),
+        })
+        .collect()
 }
 
 pub fn judge(
@@ -40,12 +89,19 @@ pub fn judge(
                 .iter()
                 .filter(|c| c.requirements.contains(&r.id))
                 .collect();
-            let has = |v: Verdict| verifying.iter().any(|c| c.verdict == v);
-            let verdict = if has(Verdict::Fail) {
+            let outcomes: Vec<Outcome> = verifying.iter().map(|c| outcome(c, &r.id)).collect();
+            let has = |o: Outcome| outcomes.contains(&o);
+            let failures: Vec<FailedCheck> = verifying
+                .iter()
+                .zip(&outcomes)
+                .filter(|(_, o)| **o == Outcome::Failed)
+                .flat_map(|(c, _)| failed_checks(c, &r.id))
+                .collect();
+            let verdict = if has(Outcome::Failed) {
                 RequirementVerdict::Fail
-            } else if has(Verdict::Error) {
+            } else if has(Outcome::Unverified) {
                 RequirementVerdict::Error
-            } else if has(Verdict::Pass) {
+            } else if has(Outcome::Verified) {
                 RequirementVerdict::Pass
             } else if verifying.is_empty() {
                 RequirementVerdict::Untested
@@ -59,6 +115,7 @@ pub fn judge(
                 source: r.source.clone(),
                 verdict,
                 cases: verifying.iter().map(|c| c.id.clone()).collect(),
+                failures,
             }
         })
         .collect();

@@ -58,6 +58,8 @@ fn manifest_of(report: &Report) -> Result<SuiteManifest, MergeError> {
         },
         defaults: Default::default(),
         fixtures: Default::default(),
+        attribution: Default::default(),
+        generators: Default::default(),
         personal_data: vec![],
         requirements: report
             .requirements
@@ -187,6 +189,11 @@ pub fn merge(reports: &[Report]) -> Result<Report, MergeError> {
     merged.run.complete = complete;
     merged.run.incomplete_reason = reports.iter().find_map(|r| r.run.incomplete_reason.clone());
     merged.run.shard = None;
+    // Shards run with their own seeds unless `--seed` made them equal; only
+    // a common seed reproduces the merged run.
+    if reports.iter().any(|r| r.run.seed != first.run.seed) {
+        merged.run.seed = None;
+    }
     merged.cases = cases;
     merged.requirements = judgement.requirements;
     merged.classes = judgement.classes;

@@ -1,28 +1,36 @@
 //! Runs one case: its steps in order, each rendered from fixtures, captures
-//! and unique values, sent, checked and captured from. Decides the case
-//! verdict: the first failed assertion is a `fail`; anything that stops the
-//! test from being carried out (a transport problem, a body that is not JSON,
-//! an undefined fixture) is an `error`; a missing auth profile is a `skip`.
+//! and unique values, sent, checked and captured from; then its `finally`
+//! steps. Decides the case verdict and which requirements it failed:
+//! a failed check blames only the requirements attributed to it (`fail`);
+//! anything that stops the test from being carried out (a transport problem,
+//! a precondition not met, an undefined fixture) is an `error` of a typed
+//! kind; a missing auth profile is a `skip`. The case stops after the first
+//! step with a failed check; every check of that step is still evaluated.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
+use http::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderName, HeaderValue, USER_AGENT,
+};
 use http::{HeaderMap, Method};
 use indexmap::IndexMap;
 use konform_model::report::{
-    BodyEvidence, CaseResult, Header, RequestEvidence, ResponseEvidence, StepEvidence, Verdict,
+    BodyEvidence, CaseResult, ErrorKind, Header, RequestEvidence, ResponseEvidence, StepEvidence,
+    StepRole, Verdict,
 };
-use konform_model::suite::{Capture, Case, Step};
+use konform_model::suite::{Attribution, Case, Step};
 use konform_suite::template::{self, Namespace, Var};
 use konform_target::{AuthError, TargetConnection};
 use serde_json::Value;
 
-use crate::checks::{self, ResponseView};
+use crate::checks::{self, Attributor, ResponseView};
 use crate::compiled::Compiled;
 use crate::exchange::{self, ExchangeLimits, OutgoingRequest};
+use crate::unique::UniqueSource;
+use konform_suite::attribution::step_requirements;
 
 /// Limits that apply to every case of a run.
 #[derive(Debug, Clone, Copy)]
@@ -45,28 +53,35 @@ pub struct CaseContext {
     pub personal_data: crate::redact::PersonalData,
     /// The run's redaction salt (never written anywhere).
     pub salt: [u8; 16],
+    /// The suite's attribution of the engine's own checks.
+    pub attribution: Attribution,
+    /// Where `unique` values come from (the run's seed, the suite's generators).
+    pub unique: UniqueSource,
 }
 
 /// Outcome of a step that ends the case early.
 enum Stop {
     Fail(String),
-    Error(String),
+    Error(ErrorKind, String),
     Skip(String),
 }
 
 struct CaseState<'a> {
     case: &'a Case,
     ctx: &'a CaseContext,
+    repetition: u32,
     captures: HashMap<String, Value>,
     unique: HashMap<String, Value>,
 }
 
 impl CaseState<'_> {
-    /// The value of `unique.NAME`, generated on first use and then kept.
+    /// The value of `unique.NAME`, derived on first use and then kept.
     fn ensure_unique(&mut self, name: &str) {
-        self.unique
-            .entry(name.to_string())
-            .or_insert_with(|| Value::String(uuid::Uuid::new_v4().to_string()));
+        if !self.unique.contains_key(name)
+            && let Some(v) = self.ctx.unique.value(&self.case.id, self.repetition, name)
+        {
+            self.unique.insert(name.to_string(), v);
+        }
     }
 
     /// Renders a JSON value. Unique values are generated first so the
@@ -114,12 +129,18 @@ impl CaseState<'_> {
     }
 }
 
-/// Runs `case` and returns its result (evidence not yet redacted).
+/// Runs `case` once (repetition 0) and returns its result (evidence not yet redacted).
 pub async fn run_case(case: &Case, ctx: &CaseContext) -> CaseResult {
+    run_case_repetition(case, ctx, 0).await
+}
+
+/// Runs `case` as repetition `repetition` (its `unique` values differ per repetition).
+pub async fn run_case_repetition(case: &Case, ctx: &CaseContext, repetition: u32) -> CaseResult {
     let started = Instant::now();
     let mut state = CaseState {
         case,
         ctx,
+        repetition,
         captures: HashMap::new(),
         unique: HashMap::new(),
     };
@@ -127,24 +148,47 @@ pub async fn run_case(case: &Case, ctx: &CaseContext) -> CaseResult {
     let outcome = tokio::time::timeout(ctx.limits.case_timeout, run_steps(&mut state, &mut steps))
         .await
         .unwrap_or_else(|_| {
-            Some(Stop::Error(format!(
-                "case did not finish within {} ms",
-                ctx.limits.case_timeout.as_millis()
-            )))
+            // Where the time ran out is unknown: charge it to the first step,
+            // so every requirement not yet decided is unverified.
+            Some((
+                0,
+                Stop::Error(
+                    ErrorKind::Timeout,
+                    format!(
+                        "case did not finish within {} ms",
+                        ctx.limits.case_timeout.as_millis()
+                    ),
+                ),
+            ))
         });
-    let (verdict, reason) = match outcome {
-        None => (Verdict::Pass, None),
-        Some(Stop::Fail(r)) => (Verdict::Fail, Some(r)),
-        Some(Stop::Error(r)) => (Verdict::Error, Some(r)),
-        Some(Stop::Skip(r)) => (Verdict::Skip, Some(r)),
+    let stopped_at = outcome.as_ref().map(|(i, _)| *i);
+    if !case.finally.is_empty() {
+        let cleanup = run_cleanup(&mut state, &mut steps);
+        // Cleanup gets its own time limit: the case's may already be spent.
+        let _ = tokio::time::timeout(ctx.limits.case_timeout, cleanup).await;
+    }
+    let attributed = attribution_of(case, &ctx.attribution, &steps, stopped_at);
+    let (verdict, reason, error_kind) = match outcome.map(|(_, s)| s) {
+        None => (Verdict::Pass, None, None),
+        Some(Stop::Fail(r)) => (Verdict::Fail, Some(r), None),
+        Some(Stop::Error(kind, r)) => (Verdict::Error, Some(r), Some(kind)),
+        Some(Stop::Skip(r)) => (Verdict::Skip, Some(r), None),
+    };
+    let (failed, unverified) = if verdict == Verdict::Skip {
+        (vec![], vec![])
+    } else {
+        (attributed.failed, attributed.unverified)
     };
     CaseResult {
         id: case.id.clone(),
         title: case.title.clone(),
         class: case.class.clone(),
-        requirements: case.verifies.clone(),
+        requirements: attributed.all,
         verdict,
         reason,
+        error_kind,
+        failed_requirements: failed,
+        unverified_requirements: unverified,
         duration_ms: started.elapsed().as_millis() as u64,
         steps,
     }
@@ -157,20 +201,102 @@ fn step_label(index: usize, step: &Step) -> String {
     }
 }
 
-async fn run_steps(state: &mut CaseState<'_>, evidence: &mut Vec<StepEvidence>) -> Option<Stop> {
+/// Runs the steps in order; `Some((index, stop))` when step `index` ended the case.
+async fn run_steps(
+    state: &mut CaseState<'_>,
+    evidence: &mut Vec<StepEvidence>,
+) -> Option<(usize, Stop)> {
     for (index, step) in state.case.steps.iter().enumerate() {
         let label = step_label(index, step);
-        if let Some(stop) = run_step(state, index, step, &label, evidence).await {
-            return Some(stop);
+        let role = step.precondition.then_some(StepRole::Precondition);
+        if let Some(stop) = run_step(state, index, step, role, &label, evidence).await {
+            return Some((index, stop));
         }
     }
     None
+}
+
+/// Runs the `finally` steps; their outcomes are evidence only. A step whose
+/// template needs a capture that was never taken is not sent.
+async fn run_cleanup(state: &mut CaseState<'_>, evidence: &mut Vec<StepEvidence>) {
+    let offset = state.case.steps.len();
+    for (i, step) in state.case.finally.iter().enumerate() {
+        let label = format!("finally {}", step_label(i, step));
+        let _ = run_step(
+            state,
+            offset + i,
+            step,
+            Some(StepRole::Cleanup),
+            &label,
+            evidence,
+        )
+        .await;
+    }
+}
+
+/// Requirements of a case: all it verifies, those it failed, those left unverified.
+struct Attributed {
+    all: Vec<String>,
+    failed: Vec<String>,
+    unverified: Vec<String>,
+}
+
+/// Decides, from the evidence, which requirements the case failed, which it
+/// verified, and which it left unverified. A requirement passes in this case
+/// when a check attributed to it passed, none failed, and none was left out
+/// (in a step after `stopped_at`, or unevaluated in that step).
+fn attribution_of(
+    case: &Case,
+    suite: &Attribution,
+    steps: &[StepEvidence],
+    stopped_at: Option<usize>,
+) -> Attributed {
+    let mut all: BTreeSet<String> = case.verifies.iter().cloned().collect();
+    let mut pending = BTreeSet::new();
+    for (i, step) in case.steps.iter().enumerate() {
+        let reqs = step_requirements(case, step, suite);
+        if let Some(stop) = stopped_at {
+            let incomplete = steps
+                .iter()
+                .find(|e| e.index == i)
+                .is_none_or(|e| !e.not_evaluated.is_empty() || e.error.is_some());
+            if i > stop || (i == stop && incomplete) {
+                pending.extend(reqs.iter().cloned());
+            }
+        }
+        all.extend(reqs);
+    }
+    let (mut failed, mut passed) = (BTreeSet::new(), BTreeSet::new());
+    for step in steps.iter().filter(|s| s.role != Some(StepRole::Cleanup)) {
+        for o in &step.assertions {
+            all.extend(o.requirements.iter().cloned());
+            if o.passed {
+                passed.extend(o.requirements.iter().cloned());
+            } else {
+                failed.extend(o.requirements.iter().cloned());
+            }
+        }
+    }
+    let unverified = all
+        .iter()
+        .filter(|r| !failed.contains(*r) && (!passed.contains(*r) || pending.contains(*r)))
+        .cloned()
+        .collect();
+    // Keep the case's own order first, then the attributed extras.
+    let mut ordered: Vec<String> = case.verifies.clone();
+    ordered.extend(all.into_iter().filter(|r| !case.verifies.contains(r)));
+    Attributed {
+        all: ordered,
+        failed: failed.into_iter().collect(),
+        unverified,
+    }
 }
 
 async fn run_step(
     state: &mut CaseState<'_>,
     index: usize,
     step: &Step,
+    role: Option<StepRole>,
     label: &str,
     evidence: &mut Vec<StepEvidence>,
 ) -> Option<Stop> {
@@ -187,19 +313,23 @@ async fn run_step(
     let mut step_evidence = StepEvidence {
         index,
         name: step.name.clone(),
+        role,
         request: request_evidence(&request, ctx.limits.evidence_limit),
         response: None,
         duration_ms: elapsed.as_millis() as u64,
         assertions: vec![],
+        not_evaluated: vec![],
         error: None,
+        error_kind: None,
     };
     let response = match result {
         Ok(r) => r,
         Err(e) => {
             let reason = e.to_string();
             step_evidence.error = Some(reason.clone());
+            step_evidence.error_kind = Some(e.kind());
             evidence.push(step_evidence);
-            return Some(Stop::Error(format!("{label}: {reason}")));
+            return Some(Stop::Error(e.kind(), format!("{label}: {reason}")));
         }
     };
     step_evidence.response = Some(ResponseEvidence {
@@ -212,21 +342,52 @@ async fn run_step(
         headers: &response.headers,
         body: &response.body,
     };
-    let checked = checks::check(&step.expect, &view, &ctx.compiled, &mut |v: &Value| {
-        state.render(v)
-    });
-    step_evidence.assertions = checked.outcomes.clone();
-    let stop = if let Some(failed) = checked.first_failure() {
-        Some(Stop::Fail(describe_failure(failed)))
-    } else if let Some(e) = checked
-        .template_error
-        .as_ref()
-        .or(checked.json_error.as_ref())
-    {
-        step_evidence.error = Some(e.clone());
-        Some(Stop::Error(e.clone()))
+    let attr = Attributor {
+        case: &state.case.verifies,
+        step: step.verifies.as_deref(),
+        suite: &ctx.attribution,
+        verifies_nothing: role.is_some(),
+    };
+    let checked = checks::check(
+        &step.expect,
+        &step.capture,
+        &view,
+        &ctx.compiled,
+        &attr,
+        &mut |v: &Value| state.render(v),
+    );
+    if role == Some(StepRole::Cleanup) {
+        // Cleanup verifies nothing, not even well-formedness.
+        step_evidence.assertions = checked
+            .outcomes
+            .into_iter()
+            .map(|mut o| {
+                o.requirements.clear();
+                o
+            })
+            .collect();
     } else {
-        capture(state, &step.capture, &view).map(Stop::Fail)
+        step_evidence.assertions = checked.outcomes;
+    }
+    step_evidence.not_evaluated = checked.not_evaluated;
+    state.captures.extend(checked.captured);
+    let blamed = step_evidence
+        .assertions
+        .iter()
+        .find(|o| !o.passed && !o.requirements.is_empty());
+    let unmet = step_evidence.assertions.iter().find(|o| !o.passed);
+    let stop = if let Some(failed) = blamed {
+        Some(Stop::Fail(describe_failure(failed)))
+    } else if let Some((kind, e)) = checked.error {
+        step_evidence.error = Some(e.clone());
+        step_evidence.error_kind = Some(kind);
+        Some(Stop::Error(kind, e))
+    } else if let Some(unmet) = unmet {
+        let reason = format!("precondition not met: {}", describe_failure(unmet));
+        step_evidence.error_kind = Some(ErrorKind::Precondition);
+        Some(Stop::Error(ErrorKind::Precondition, reason))
+    } else {
+        None
     };
     evidence.push(step_evidence);
     stop.map(|s| prefix(s, label))
@@ -235,7 +396,7 @@ async fn run_step(
 fn prefix(stop: Stop, label: &str) -> Stop {
     match stop {
         Stop::Fail(r) => Stop::Fail(format!("{label}: {r}")),
-        Stop::Error(r) => Stop::Error(format!("{label}: {r}")),
+        Stop::Error(k, r) => Stop::Error(k, format!("{label}: {r}")),
         Stop::Skip(r) => Stop::Skip(r),
     }
 }
@@ -265,12 +426,17 @@ pub fn describe_failure(o: &konform_model::report::AssertionOutcome) -> String {
     text
 }
 
+/// A suite-side problem building the request (`error` of kind `fixture`).
+fn fixture(message: String) -> Stop {
+    Stop::Error(ErrorKind::Fixture, message)
+}
+
 async fn build_request(state: &mut CaseState<'_>, step: &Step) -> Result<OutgoingRequest, Stop> {
     let ctx = state.ctx;
     let req = &step.request;
     let method = Method::from_bytes(req.method.to_ascii_uppercase().as_bytes())
-        .map_err(|_| Stop::Error(format!("invalid HTTP method `{}`", req.method)))?;
-    let path = state.render_str(&req.path).map_err(Stop::Error)?;
+        .map_err(|_| fixture(format!("invalid HTTP method `{}`", req.method)))?;
+    let path = state.render_str(&req.path).map_err(fixture)?;
     let mut url = if path.starts_with("http://") || path.starts_with("https://") {
         // An absolute link the target handed out (`links.next`): followed
         // only within the target's own origin, so credentials never leave it.
@@ -287,12 +453,12 @@ async fn build_request(state: &mut CaseState<'_>, step: &Step) -> Result<Outgoin
     } else {
         ctx.conn
             .url_for(&path)
-            .map_err(|e| Stop::Error(e.to_string()))?
+            .map_err(|e| fixture(e.to_string()))?
     };
     if !req.query.is_empty() {
         let mut rendered = Vec::new();
         for (k, v) in &req.query {
-            let value = match state.render(v).map_err(Stop::Error)? {
+            let value = match state.render(v).map_err(fixture)? {
                 Value::String(s) => s,
                 other => other.to_string(),
             };
@@ -302,18 +468,33 @@ async fn build_request(state: &mut CaseState<'_>, step: &Step) -> Result<Outgoin
     }
     let mut headers = HeaderMap::new();
     for (name, value) in &req.headers {
-        let value = state.render_str(value).map_err(Stop::Error)?;
+        let value = state.render_str(value).map_err(fixture)?;
         let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| Stop::Error(format!("invalid header name `{name}`")))?;
+            .map_err(|_| fixture(format!("invalid header name `{name}`")))?;
         let value = HeaderValue::from_str(&value)
-            .map_err(|_| Stop::Error(format!("invalid value for header `{name}`")))?;
+            .map_err(|_| fixture(format!("invalid value for header `{name}`")))?;
         headers.append(name, value);
+    }
+    // The client's defaults, made explicit so the evidence shows every
+    // header that is sent. No Accept-Encoding: bodies are never decoded.
+    if !headers.contains_key(ACCEPT) {
+        headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+    }
+    if !headers.contains_key(USER_AGENT) {
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_static(konform_target::USER_AGENT),
+        );
     }
     if !headers.contains_key(AUTHORIZATION) {
         match ctx.conn.authorization(&req.auth).await {
             Ok(Some(value)) => {
-                let value = HeaderValue::from_str(&value)
-                    .map_err(|_| Stop::Error("credential is not a valid header value".into()))?;
+                let value = HeaderValue::from_str(&value).map_err(|_| {
+                    Stop::Error(
+                        ErrorKind::Auth,
+                        "credential is not a valid header value".into(),
+                    )
+                })?;
                 headers.insert(AUTHORIZATION, value);
             }
             Ok(None) => {}
@@ -322,11 +503,11 @@ async fn build_request(state: &mut CaseState<'_>, step: &Step) -> Result<Outgoin
                     "precondition unmet: the target defines no auth profile `{name}`"
                 )));
             }
-            Err(e) => return Err(Stop::Error(format!("authentication: {e}"))),
+            Err(e) => return Err(Stop::Error(ErrorKind::Auth, format!("authentication: {e}"))),
         }
     }
     let body = if let Some(json) = &req.json {
-        let rendered = state.render(json).map_err(Stop::Error)?;
+        let rendered = state.render(json).map_err(fixture)?;
         if !headers.contains_key(CONTENT_TYPE) {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
@@ -334,7 +515,7 @@ async fn build_request(state: &mut CaseState<'_>, step: &Step) -> Result<Outgoin
             serde_json::to_vec(&rendered).unwrap_or_default(),
         ))
     } else if let Some(raw) = &req.body {
-        Some(Bytes::from(state.render_str(raw).map_err(Stop::Error)?))
+        Some(Bytes::from(state.render_str(raw).map_err(fixture)?))
     } else if let Some(size) = req.body_size {
         if !headers.contains_key(CONTENT_TYPE) {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -361,22 +542,6 @@ fn padding_body(size: u64) -> Bytes {
     Bytes::from(body)
 }
 
-/// Stores the step's captures; a missing value is a `fail` (the target left
-/// out something the interface requires).
-fn capture(
-    state: &mut CaseState<'_>,
-    captures: &IndexMap<String, Capture>,
-    response: &ResponseView<'_>,
-) -> Option<String> {
-    match checks::capture(captures, response) {
-        Ok(values) => {
-            state.captures.extend(values);
-            None
-        }
-        Err(message) => Some(message),
-    }
-}
-
 fn headers_evidence(headers: &HeaderMap) -> Vec<Header> {
     headers
         .iter()
@@ -399,11 +564,37 @@ fn body_evidence(body: &[u8], limit: usize) -> Option<BodyEvidence> {
     })
 }
 
+/// The request as sent, with the headers the HTTP layer adds from the URL
+/// and the body (`host`, `content-length`).
 fn request_evidence(request: &OutgoingRequest, limit: usize) -> RequestEvidence {
+    let mut headers = headers_evidence(&request.headers);
+    if !request.headers.contains_key(HOST)
+        && let Some(host) = request.url.host_str()
+    {
+        let value = match request.url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        };
+        headers.insert(
+            0,
+            Header {
+                name: HOST.as_str().into(),
+                value,
+            },
+        );
+    }
+    if let Some(body) = &request.body
+        && !request.headers.contains_key(CONTENT_LENGTH)
+    {
+        headers.push(Header {
+            name: CONTENT_LENGTH.as_str().into(),
+            value: body.len().to_string(),
+        });
+    }
     RequestEvidence {
         method: request.method.as_str().to_string(),
         url: request.url.to_string(),
-        headers: headers_evidence(&request.headers),
+        headers,
         body: request
             .body
             .as_deref()

@@ -5,21 +5,31 @@
 //! same failure in other words.
 
 use http::HeaderMap;
-use konform_model::report::AssertionOutcome;
-use konform_model::suite::{BodyCheck, Capture, Expect, HeaderCheck, ProblemCheck};
+use konform_model::report::{AssertionOutcome, ErrorKind};
+use konform_model::suite::{
+    BodyCheck, Capture, ErrorListExpect, Expect, ExpectedError, HeaderCheck, ProblemCheck,
+};
 use serde_json::{Value, json};
 
+pub use konform_suite::attribution::Attributor;
+
 use crate::compiled::Compiled;
+
+/// Nesting deeper than this is a harness limit (`error`), not a verdict on
+/// the target: serde_json refuses it, and so would most JSON readers.
+pub const MAX_JSON_DEPTH: usize = 128;
 
 /// The outcome of checking one response.
 #[derive(Debug, Default)]
 pub struct CheckResult {
     pub outcomes: Vec<AssertionOutcome>,
-    /// JSON was needed but the body is not JSON; an `error` unless an
-    /// assertion already failed.
-    pub json_error: Option<String>,
-    /// A template in an expectation could not be rendered (a suite or fixture problem).
-    pub template_error: Option<String>,
+    /// Checks that were not evaluated because what they depend on failed.
+    pub not_evaluated: Vec<String>,
+    /// The check could not be carried out: a template that does not render
+    /// (`fixture`), a body beyond what konform parses (`harness_limit`).
+    pub error: Option<(ErrorKind, String)>,
+    /// Values captured for later steps (only when every capture succeeded).
+    pub captured: Vec<(String, Value)>,
 }
 
 impl CheckResult {
@@ -42,14 +52,99 @@ impl ResponseView<'_> {
             return Err("response body is empty".into());
         }
         serde_json::from_slice(self.body)
-            .map_err(|e| format!("response body is not valid JSON: {e}"))
+            .map_err(|e| format!("response body is not well-formed UTF-8 JSON: {e}"))
+    }
+
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    }
+
+    /// The media type without parameters, lower case.
+    fn media_type(&self) -> Option<String> {
+        self.header("content-type").map(|ct| {
+            ct.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
     }
 }
 
+/// `application/json` or any `+json` structured syntax suffix (RFC 6839).
+pub fn is_json_media_type(media_type: &str) -> bool {
+    media_type == "application/json"
+        || (media_type.starts_with("application/") && media_type.ends_with("+json"))
+}
+
+/// The deepest nesting of arrays and objects in `body`, counted without
+/// parsing (strings are skipped), stopping early past `limit`.
+fn nesting_exceeds(body: &[u8], limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in body {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Descriptions of the checks of `expect` and `captures` after the status,
+/// for listing what a failure left unevaluated.
+fn described_checks(
+    expect: &Expect,
+    captures: &indexmap::IndexMap<String, Capture>,
+    from_json_on: bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if !from_json_on {
+        out.extend(expect.headers.iter().map(|h| format!("header {}", h.name)));
+    }
+    if expect.problem.is_some() {
+        out.push("problem".into());
+    }
+    if let Some(s) = &expect.schema {
+        out.push(format!("schema {}", s.reference()));
+    }
+    for b in &expect.body {
+        let at = b.pointer.as_deref().or(b.path.as_deref()).unwrap_or("");
+        out.push(format!("body {at}"));
+    }
+    for (name, c) in captures {
+        if !from_json_on || c.pointer.is_some() {
+            out.push(format!("capture {name}"));
+        }
+    }
+    out
+}
+
+/// Checks one response against a step's `expect` and `capture`, in the
+/// order status, headers, well-formedness, problem, schema, body, captures.
 pub fn check(
     expect: &Expect,
+    captures: &indexmap::IndexMap<String, Capture>,
     response: &ResponseView<'_>,
     compiled: &Compiled,
+    attr: &Attributor<'_>,
     render: &mut dyn FnMut(&Value) -> Result<Value, String>,
 ) -> CheckResult {
     let mut result = CheckResult::default();
@@ -58,91 +153,185 @@ pub fn check(
         result.outcomes.push(AssertionOutcome {
             check: "status".into(),
             passed,
-            expected: serde_json::to_value(status).ok(),
+            expected: serde_json::to_value(status.codes()).ok(),
             received: Some(json!(response.status)),
             message: if passed {
                 None
             } else {
                 problem_summary(response)
             },
+            requirements: attr.resolve(status.verifies()),
         });
         if !passed {
+            // The rest would only repeat the same failure in other words.
+            result.not_evaluated = described_checks(expect, captures, false);
             return result;
         }
     }
     for header in &expect.headers {
         match check_header(header, response.headers, compiled, &mut *render) {
-            Ok(outcome) => result.outcomes.push(outcome),
+            Ok(mut outcome) => {
+                outcome.requirements = attr.resolve(header.verifies.as_deref());
+                result.outcomes.push(outcome);
+            }
             Err(e) => {
-                result.template_error = Some(e);
+                result.error = Some((ErrorKind::Fixture, e));
                 return result;
             }
         }
     }
-    let needs_json = expect.problem.is_some() || expect.schema.is_some() || !expect.body.is_empty();
-    if !needs_json {
-        return result;
-    }
-    let json = match response.json() {
-        Ok(json) => json,
-        Err(e) => {
-            if expect.problem.is_some() {
-                // A problem check on a non-JSON body still says what is wrong with the media type.
-                result.outcomes.push(problem_media_type(response.headers));
-            }
-            result.json_error = Some(e);
+    let needs_json = expect.problem.is_some()
+        || expect.schema.is_some()
+        || !expect.body.is_empty()
+        || captures.values().any(|c| c.pointer.is_some());
+    let json = match well_formed(response, needs_json, attr, &mut result) {
+        WellFormed::Json(json) => json,
+        WellFormed::NotNeeded => None,
+        WellFormed::Broken => {
+            result.not_evaluated = described_checks(expect, captures, true);
             return result;
         }
     };
     if let Some(problem) = &expect.problem {
+        let json = json.as_ref().expect("needed JSON was parsed");
         result
             .outcomes
-            .extend(check_problem(problem, response, &json));
+            .extend(check_problem(problem, response, json, attr));
     }
-    if let Some(reference) = &expect.schema {
-        result
-            .outcomes
-            .push(check_schema(reference, &json, compiled));
+    if let Some(schema) = &expect.schema {
+        let json = json.as_ref().expect("needed JSON was parsed");
+        let mut outcome = check_schema(schema.reference(), json, compiled);
+        outcome.requirements = attr.resolve(schema.verifies());
+        result.outcomes.push(outcome);
     }
     for body in &expect.body {
-        match check_body(body, &json, compiled, &mut *render) {
-            Ok(outcome) => result.outcomes.push(outcome),
+        let json = json.as_ref().expect("needed JSON was parsed");
+        match check_body(body, json, compiled, &mut *render) {
+            Ok(mut outcome) => {
+                outcome.requirements = attr.resolve(body.verifies.as_deref());
+                result.outcomes.push(outcome);
+            }
             Err(e) => {
-                result.template_error = Some(e);
+                result.error = Some((ErrorKind::Fixture, e));
                 return result;
             }
         }
     }
+    match capture(captures, response, json.as_ref()) {
+        Ok(values) => result.captured = values,
+        Err((name, message)) => result.outcomes.push(AssertionOutcome {
+            check: format!("capture {name}"),
+            passed: false,
+            expected: Some(json!("a value")),
+            received: None,
+            message: Some(message),
+            requirements: attr.resolve(captures[name.as_str()].verifies.as_deref()),
+        }),
+    }
     result
 }
 
+enum WellFormed {
+    /// The body is JSON (parsed when the step needs it).
+    Json(Option<Value>),
+    /// Nothing about the body is checked.
+    NotNeeded,
+    /// A check failed or could not be carried out; the result says which.
+    Broken,
+}
+
+/// The well-formed-response check: no `Content-Encoding` konform did not ask
+/// for; where the step needs JSON or the response declares it, a JSON media
+/// type and a body of well-formed UTF-8 JSON. Recorded as one assertion.
+fn well_formed(
+    response: &ResponseView<'_>,
+    needs_json: bool,
+    attr: &Attributor<'_>,
+    result: &mut CheckResult,
+) -> WellFormed {
+    let encoding = response
+        .header("content-encoding")
+        .filter(|e| !e.trim().eq_ignore_ascii_case("identity"));
+    let media_type = response.media_type();
+    let declares_json = media_type.as_deref().is_some_and(is_json_media_type);
+    let checks_body = needs_json || (declares_json && !response.body.is_empty());
+    if encoding.is_none() && !checks_body {
+        return WellFormed::NotNeeded;
+    }
+    let mut outcome = AssertionOutcome {
+        check: "response well-formed".into(),
+        passed: true,
+        expected: Some(json!(if checks_body {
+            "UTF-8 JSON with a JSON media type, no Content-Encoding"
+        } else {
+            "no Content-Encoding"
+        })),
+        received: None,
+        message: None,
+        requirements: attr.well_formed(),
+    };
+    let mut parsed = None;
+    if let Some(encoding) = encoding {
+        outcome.passed = false;
+        outcome.received = Some(json!(format!("Content-Encoding: {encoding}")));
+        outcome.message = Some(format!(
+            "the body is encoded with `{encoding}`, which konform did not accept (it sends no Accept-Encoding)"
+        ));
+    } else if needs_json && !declares_json {
+        outcome.passed = false;
+        outcome.received = Some(json!(media_type.clone()));
+        outcome.message = Some(format!(
+            "the response is not JSON: media type {}",
+            media_type.as_deref().unwrap_or("missing")
+        ));
+    } else if nesting_exceeds(response.body, MAX_JSON_DEPTH) {
+        result.error = Some((
+            ErrorKind::HarnessLimit,
+            format!(
+                "the response body nests deeper than {MAX_JSON_DEPTH} levels, which konform does not parse"
+            ),
+        ));
+        return WellFormed::Broken;
+    } else {
+        match response.json() {
+            Ok(json) => parsed = Some(json),
+            Err(e) => {
+                outcome.passed = false;
+                outcome.received = Some(json!(media_type.clone()));
+                outcome.message = Some(e);
+            }
+        }
+    }
+    let passed = outcome.passed;
+    result.outcomes.push(outcome);
+    if passed {
+        WellFormed::Json(parsed)
+    } else {
+        WellFormed::Broken
+    }
+}
+
 /// The values a step captures from a response, in order; the first capture
-/// whose source is missing is an error message (a `fail` for the case).
+/// whose source is missing is `(name, why)`.
 pub fn capture(
     captures: &indexmap::IndexMap<String, Capture>,
     response: &ResponseView<'_>,
-) -> Result<Vec<(String, Value)>, String> {
-    let mut json = None;
+    json: Option<&Value>,
+) -> Result<Vec<(String, Value)>, (String, String)> {
     let mut values = Vec::with_capacity(captures.len());
     for (name, source) in captures {
         let value = if let Some(header) = &source.header {
-            match response.headers.get(header.as_str()) {
-                Some(v) => Value::String(String::from_utf8_lossy(v.as_bytes()).into_owned()),
-                None => return Err(format!("capture `{name}`: header {header} is missing")),
+            match response.header(header) {
+                Some(v) => Value::String(v),
+                None => return Err((name.clone(), format!("header {header} is missing"))),
             }
         } else if let Some(pointer) = &source.pointer {
-            if json.is_none() {
-                json = Some(
-                    response
-                        .json()
-                        .map_err(|e| format!("capture `{name}`: {e}"))?,
-                );
-            }
-            match json.as_ref().and_then(|j| j.pointer(pointer)) {
+            match json.and_then(|j| j.pointer(pointer)) {
                 Some(v) => v.clone(),
                 None => {
-                    return Err(format!(
-                        "capture `{name}`: no value at {pointer} in the response body"
+                    return Err((
+                        name.clone(),
+                        format!("no value at {pointer} in the response body"),
                     ));
                 }
             }
@@ -198,6 +387,7 @@ fn check_header(
             expected: Some(json!(expected)),
             received: Some(received),
             message: None,
+            requirements: vec![],
         }
     } else if let Some(pattern) = &check.matches {
         let re = regex_for(pattern, compiled, &mut *render)?;
@@ -208,6 +398,7 @@ fn check_header(
             expected: Some(json!(pattern)),
             received: Some(received),
             message: None,
+            requirements: vec![],
         }
     } else {
         let want = check.present.unwrap_or(true);
@@ -217,6 +408,7 @@ fn check_header(
             expected: Some(json!(if want { "present" } else { "absent" })),
             received: Some(received),
             message: None,
+            requirements: vec![],
         }
     };
     Ok(outcome)
@@ -250,21 +442,15 @@ fn render_string(
     })
 }
 
-fn problem_media_type(headers: &HeaderMap) -> AssertionOutcome {
-    let content_type = header_values(headers, "content-type").into_iter().next();
-    let media_type = content_type.as_deref().map(|ct| {
-        ct.split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
-    });
+fn problem_media_type(response: &ResponseView<'_>) -> AssertionOutcome {
+    let content_type = response.header("content-type");
     AssertionOutcome {
         check: "problem content-type".into(),
-        passed: media_type.as_deref() == Some("application/problem+json"),
+        passed: response.media_type().as_deref() == Some("application/problem+json"),
         expected: Some(json!("application/problem+json")),
         received: Some(content_type.map(Value::String).unwrap_or(Value::Null)),
         message: None,
+        requirements: vec![],
     }
 }
 
@@ -272,8 +458,13 @@ fn check_problem(
     check: &ProblemCheck,
     response: &ResponseView<'_>,
     json: &Value,
+    attr: &Attributor<'_>,
 ) -> Vec<AssertionOutcome> {
-    let mut out = vec![problem_media_type(response.headers)];
+    let shape = attr.problem_shape(check);
+    let lists = attr.resolve(check.verifies.as_deref());
+    let mut media = problem_media_type(response);
+    media.requirements = shape.clone();
+    let mut out = vec![media];
     let members_ok = json.get("type").is_some_and(Value::is_string)
         && json.get("title").is_some_and(Value::is_string)
         && json.get("status").and_then(Value::as_u64) == Some(u64::from(response.status));
@@ -287,6 +478,7 @@ fn check_problem(
             "status": json.get("status"),
         })),
         message: None,
+        requirements: shape,
     });
     let errors: Vec<&Value> = json
         .get("errors")
@@ -311,8 +503,112 @@ fn check_problem(
                 expected: Some(json!(want)),
                 received: Some(json!(present)),
                 message: None,
+                requirements: lists.clone(),
             });
         }
+    }
+    if let Some(expected) = &check.errors {
+        out.extend(check_error_list(expected, &errors, &lists));
+    }
+    out
+}
+
+fn error_matches(expected: &ExpectedError, actual: &Value) -> bool {
+    let member = |m: &str| actual.get(m).and_then(Value::as_str);
+    expected
+        .rule
+        .as_deref()
+        .is_none_or(|r| member("rule") == Some(r))
+        && expected
+            .pointer
+            .as_deref()
+            .is_none_or(|p| member("pointer") == Some(p))
+}
+
+/// Assigns every expected entry its own actual error (a maximum bipartite
+/// matching; lists are short). Returns, per entry, the index of its error.
+fn match_errors(expected: &[ExpectedError], actual: &[&Value]) -> Vec<Option<usize>> {
+    fn augment(
+        e: usize,
+        expected: &[ExpectedError],
+        actual: &[&Value],
+        owner: &mut [Option<usize>],
+        seen: &mut [bool],
+    ) -> bool {
+        for (a, value) in actual.iter().enumerate() {
+            if seen[a] || !error_matches(&expected[e], value) {
+                continue;
+            }
+            seen[a] = true;
+            if owner[a].is_none_or(|other| augment(other, expected, actual, owner, seen)) {
+                owner[a] = Some(e);
+                return true;
+            }
+        }
+        false
+    }
+    let mut owner: Vec<Option<usize>> = vec![None; actual.len()];
+    for e in 0..expected.len() {
+        let mut seen = vec![false; actual.len()];
+        augment(e, expected, actual, &mut owner, &mut seen);
+    }
+    let mut assigned = vec![None; expected.len()];
+    for (a, e) in owner.iter().enumerate() {
+        if let Some(e) = e {
+            assigned[*e] = Some(a);
+        }
+    }
+    assigned
+}
+
+fn describe_expected_error(e: &ExpectedError) -> Value {
+    let mut map = serde_json::Map::new();
+    if let Some(r) = &e.rule {
+        map.insert("rule".into(), json!(r));
+    }
+    if let Some(p) = &e.pointer {
+        map.insert("pointer".into(), json!(p));
+    }
+    Value::Object(map)
+}
+
+/// `errors.contains` / `errors.exactly`: one assertion per expected entry,
+/// plus, for `exactly`, one that no other error is listed.
+fn check_error_list(
+    expected: &ErrorListExpect,
+    actual: &[&Value],
+    requirements: &[String],
+) -> Vec<AssertionOutcome> {
+    let entries = expected.entries();
+    let assigned = match_errors(entries, actual);
+    let received = json!(actual);
+    let mut out: Vec<AssertionOutcome> = entries
+        .iter()
+        .zip(&assigned)
+        .map(|(entry, matched)| AssertionOutcome {
+            check: "problem errors[] has".into(),
+            passed: matched.is_some(),
+            expected: Some(describe_expected_error(entry)),
+            received: Some(received.clone()),
+            message: None,
+            requirements: requirements.to_vec(),
+        })
+        .collect();
+    if let ErrorListExpect::Exactly(_) = expected {
+        let extra: Vec<&Value> = actual
+            .iter()
+            .enumerate()
+            .filter(|(a, _)| !assigned.contains(&Some(*a)))
+            .map(|(_, v)| *v)
+            .collect();
+        out.push(AssertionOutcome {
+            check: "problem errors[] has no others".into(),
+            passed: extra.is_empty(),
+            expected: Some(json!(entries.len())),
+            received: Some(received),
+            message: (!extra.is_empty()).then(|| format!("unexpected errors: {}", json!(extra))),
+            requirements: requirements.to_vec(),
+        });
     }
     out
 }
@@ -349,6 +645,7 @@ fn check_schema(reference: &str, json: &Value, compiled: &Compiled) -> Assertion
                     )
                 }),
                 message,
+                requirements: vec![],
             }
         }
         None => AssertionOutcome {
@@ -357,6 +654,7 @@ fn check_schema(reference: &str, json: &Value, compiled: &Compiled) -> Assertion
             expected: Some(json!(reference)),
             received: None,
             message: Some("schema was not compiled".into()),
+            requirements: vec![],
         },
     }
 }
@@ -419,6 +717,7 @@ fn check_body(
         expected: Some(expected),
         received: Some(received()),
         message: None,
+        requirements: vec![],
     };
     Ok(if let Some(expected) = &check.equals {
         let expected = render(expected)?;

@@ -52,7 +52,7 @@ impl Compiled {
         for step in cases.iter().flat_map(|c| &c.steps) {
             let expect = &step.expect;
             if let Some(r) = &expect.schema {
-                references.push(r.as_str());
+                references.push(r.reference());
             }
             for h in &expect.headers {
                 if let Some(p) = &h.matches {

@@ -32,6 +32,8 @@ pub struct ReceivedResponse {
 pub enum ExchangeError {
     #[error("connection failed: {0}")]
     Connect(String),
+    #[error("TLS failed: {0}")]
+    Tls(String),
     #[error("no complete response within {0} ms")]
     Timeout(u64),
     #[error("response body exceeds the limit of {limit} bytes")]
@@ -40,6 +42,20 @@ pub enum ExchangeError {
     BodyIncomplete { received: u64, reason: String },
     #[error("request failed: {0}")]
     Other(String),
+}
+
+impl ExchangeError {
+    /// The kind of `error` verdict this becomes.
+    pub fn kind(&self) -> konform_model::report::ErrorKind {
+        use konform_model::report::ErrorKind;
+        match self {
+            ExchangeError::Connect(_) | ExchangeError::Other(_) => ErrorKind::Transport,
+            ExchangeError::Tls(_) => ErrorKind::Tls,
+            ExchangeError::Timeout(_) => ErrorKind::Timeout,
+            ExchangeError::BodyTooLarge { .. } => ErrorKind::TooLarge,
+            ExchangeError::BodyIncomplete { .. } => ErrorKind::Truncated,
+        }
+    }
 }
 
 /// Limits for one exchange.
@@ -113,11 +129,32 @@ async fn send_and_read(
 fn classify(e: reqwest::Error) -> ExchangeError {
     if e.is_timeout() {
         ExchangeError::Timeout(0)
+    } else if is_tls(&e) {
+        ExchangeError::Tls(error_chain(&e))
     } else if e.is_connect() {
         ExchangeError::Connect(error_chain(&e))
     } else {
         ExchangeError::Other(error_chain(&e))
     }
+}
+
+/// A rustls error somewhere in the chain (directly, or inside an I/O error).
+fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(e);
+    while let Some(err) = current {
+        if err.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>())
+        {
+            return true;
+        }
+        current = err.source();
+    }
+    false
 }
 
 /// The error and its sources, joined: reqwest's top-level message alone

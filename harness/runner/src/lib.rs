@@ -16,9 +16,11 @@ pub mod exchange;
 pub mod redact;
 pub mod run;
 pub mod schemas;
+pub mod unique;
 
 pub use case::{CaseContext, CaseLimits};
 pub use compiled::Compiled;
 pub use events::{EventSink, NoEvents, RunEvent};
 pub use run::{RunOutcome, RunSettings, run_cases};
 pub use tokio_util::sync::CancellationToken;
+pub use unique::UniqueSource;

@@ -9,13 +9,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use konform_model::report::{CaseResult, Verdict};
+use konform_model::report::{CaseResult, ErrorKind, Verdict};
 use konform_model::suite::Case;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::case::{CaseContext, run_case};
+use crate::case::{CaseContext, run_case_repetition};
 use crate::events::{EventSink, RunEvent};
 use crate::redact::Redactor;
 
@@ -29,6 +29,9 @@ pub struct RunSettings {
     pub class_filter: Vec<String>,
     /// Run only shard K of N (`(K, N)`, 1-based); the other cases are skipped.
     pub shard: Option<(u32, u32)>,
+    /// Run every case this many times (at least 1); a case whose verdict
+    /// differs between repetitions is an `error` of kind `flaky`.
+    pub repeat: u32,
     pub cancel: CancellationToken,
 }
 
@@ -51,9 +54,57 @@ fn skipped(case: &Case, reason: String) -> CaseResult {
         requirements: case.verifies.clone(),
         verdict: Verdict::Skip,
         reason: Some(reason),
+        error_kind: None,
+        failed_requirements: vec![],
+        unverified_requirements: vec![],
         duration_ms: 0,
         steps: vec![],
     }
+}
+
+/// Runs `case` `repeat` times. Identical verdicts (and failed requirements)
+/// give the first result; otherwise the case is `flaky`, with the evidence
+/// of the first repetition that differed from the first.
+async fn run_repeated(case: &Case, ctx: &CaseContext, repeat: u32) -> CaseResult {
+    let first = run_case_repetition(case, ctx, 0).await;
+    let mut seen = vec![first.verdict];
+    let mut deviant: Option<CaseResult> = None;
+    for repetition in 1..repeat.max(1) {
+        let next = run_case_repetition(case, ctx, repetition).await;
+        seen.push(next.verdict);
+        let differs =
+            next.verdict != first.verdict || next.failed_requirements != first.failed_requirements;
+        if differs && deviant.is_none() {
+            deviant = Some(next);
+        }
+    }
+    let Some(deviant) = deviant else {
+        return first;
+    };
+    let verdicts: Vec<&str> = seen.iter().map(|v| v.as_str()).collect();
+    let mut result = if deviant.verdict == Verdict::Pass {
+        first
+    } else {
+        deviant
+    };
+    result.reason = Some(format!(
+        "flaky: the verdict differed between {} repetitions ({}); evidence of a {} repetition{}",
+        seen.len(),
+        verdicts.join(", "),
+        result.verdict,
+        result
+            .reason
+            .as_deref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default()
+    ));
+    // A verdict that changes proves nothing either way: every requirement
+    // of the case is unverified, none is blamed.
+    result.verdict = Verdict::Error;
+    result.error_kind = Some(ErrorKind::Flaky);
+    result.failed_requirements.clear();
+    result.unverified_requirements = result.requirements.clone();
+    result
 }
 
 /// Why a case is not run, or `None` when it runs.
@@ -107,6 +158,7 @@ impl Collector<'_> {
                     result.reason = Some("not finished: run interrupted".into());
                 } else {
                     result.verdict = Verdict::Error;
+                    result.error_kind = Some(ErrorKind::Internal);
                     result.reason = Some("internal error: the case panicked".into());
                 }
                 self.emit(index, result);
@@ -144,9 +196,10 @@ pub async fn run_cases(
             continue;
         }
         let (cases, ctx, semaphore) = (cases.clone(), ctx.clone(), semaphore.clone());
+        let repeat = settings.repeat;
         let handle = tasks.spawn(async move {
             let _permit = semaphore.acquire_owned().await;
-            let mut result = run_case(&cases[index], &ctx).await;
+            let mut result = run_repeated(&cases[index], &ctx, repeat).await;
             Redactor::new(ctx.conn.secret_values(), &ctx.personal_data, ctx.salt).case(&mut result);
             (index, result)
         });

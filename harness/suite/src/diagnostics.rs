@@ -43,6 +43,9 @@ pub mod codes {
     pub const INVALID_REGEX: &str = "konform::invalid-regex";
     pub const INVALID_JSONPATH: &str = "konform::invalid-jsonpath";
     pub const INVALID_POINTER: &str = "konform::invalid-pointer";
+    pub const UNATTRIBUTED_REQUIREMENT: &str = "konform::unattributed-requirement";
+    pub const INVALID_GENERATOR: &str = "konform::invalid-generator";
+    pub const UNKNOWN_GENERATOR: &str = "konform::unknown-generator";
 }
 
 /// How bad a diagnostic is: errors stop a load, warnings do not.

@@ -6,16 +6,20 @@
 //! checks) → [`LoadedSuite`] with its [`digest`]. Every mistake becomes a
 //! [`diagnostics::Diagnostic`] with a stable code and `file:line:col`.
 //!
+//! - [`attribution`]: which requirements a check verifies.
 //! - [`template`]: the `{{ ns.name }}` template language shared with the runner.
+//! - [`generator`]: patterns for `{{ unique.KIND.NAME }}` values.
 //! - [`files`], [`bundled`]: where suites come from and how specs resolve.
 //! - [`schemas`]: the `schemas/` folder (`$ref` targets, konform's own schemas).
 //! - [`yaml`]: YAML parsing and [`yaml::parse_document`] (also used for target files).
 //! - [`diagnostics`], [`lint`], [`digest`], [`load`].
 
+pub mod attribution;
 pub mod bundled;
 pub mod diagnostics;
 pub mod digest;
 pub mod files;
+pub mod generator;
 pub mod lint;
 pub mod load;
 pub mod schemas;

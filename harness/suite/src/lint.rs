@@ -7,7 +7,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use konform_model::suite::{Case, CaseFile, Level, Step, SuiteManifest};
+use konform_model::suite::{
+    Case, CaseFile, ErrorListExpect, Level, SchemaExpect, Step, SuiteManifest,
+};
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, Source, codes};
@@ -154,6 +156,32 @@ fn lint_manifest(m: &Parsed<SuiteManifest>, input: &LintInput<'_>, out: &mut Dia
             ),
         );
     }
+    for (kind, pattern) in &man.generators {
+        if let Err(e) = crate::generator::Generator::parse(pattern) {
+            let ptr = format!("/generators/{}", escape_token(kind));
+            let pos = m
+                .index
+                .inside_string(&ptr, &m.source.text, pattern, e.offset);
+            out.push(
+                Diagnostic::error(
+                    codes::INVALID_GENERATOR,
+                    format!("generator `{kind}`: {}", e.message),
+                )
+                .at(&m.source, pos)
+                .with_label("here"),
+            );
+        }
+    }
+    for (field, id) in [
+        ("well_formed", &man.attribution.well_formed),
+        ("problem", &man.attribution.problem),
+    ] {
+        if let Some(id) = id
+            && !man.requirements.iter().any(|r| &r.id == id)
+        {
+            out.push(m.at(unknown_requirement(id), &format!("/attribution/{field}")));
+        }
+    }
     if input.case_file_count == 0 {
         let ptr = if man.cases.is_some() { "/cases" } else { "" };
         let d = Diagnostic::error(codes::NO_CASES, "the suite has no case files")
@@ -235,11 +263,18 @@ fn unknown_requirement(id: &str) -> Diagnostic {
 }
 
 fn lint_coverage(m: &Parsed<SuiteManifest>, files: &[Parsed<CaseFile>], out: &mut Diagnostics) {
-    let verified: HashSet<&str> = files
+    let attribution = &m.value.attribution;
+    let mut verified: HashSet<String> = files
         .iter()
         .flat_map(|f| f.value.cases.iter())
-        .flat_map(|c| c.verifies.iter().map(String::as_str))
+        .flat_map(|c| {
+            let mut reqs = crate::attribution::case_requirements(c, attribution);
+            reqs.extend(c.verifies.iter().cloned());
+            reqs
+        })
         .collect();
+    // Every step that reads a response checks its well-formedness.
+    verified.extend(attribution.well_formed.iter().cloned());
     for (i, r) in m.value.requirements.iter().enumerate() {
         if verified.contains(r.id.as_str()) {
             continue;
@@ -265,6 +300,8 @@ fn lint_coverage(m: &Parsed<SuiteManifest>, files: &[Parsed<CaseFile>], out: &mu
 struct Scope<'a> {
     /// `None` when the manifest did not load: fixture names are not checked.
     fixtures: Option<HashSet<&'a str>>,
+    /// Generator kinds of the suite (`None`: the manifest did not load).
+    generators: Option<HashSet<&'a str>>,
     captures: HashSet<&'a str>,
 }
 
@@ -297,6 +334,9 @@ fn lint_case(
             }
         }
     }
+    if let Some(man) = manifest {
+        lint_attribution(file, case, ptr, man, out);
+    }
     let mut scope = Scope {
         fixtures: manifest.map(|m| {
             m.fixtures
@@ -305,10 +345,20 @@ fn lint_case(
                 .map(String::as_str)
                 .collect()
         }),
+        generators: manifest.map(|m| m.generators.keys().map(String::as_str).collect()),
         captures: HashSet::new(),
     };
-    for (j, step) in case.steps.iter().enumerate() {
-        let sp = format!("{ptr}/steps/{j}");
+    let steps = case
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(j, s)| (format!("{ptr}/steps/{j}"), s));
+    let finally = case
+        .finally
+        .iter()
+        .enumerate()
+        .map(|(j, s)| (format!("{ptr}/finally/{j}"), s));
+    for (sp, step) in steps.chain(finally) {
         lint_step(file, step, &sp, &scope, schemas, out);
         for (name, cap) in &step.capture {
             if let Some(p) = &cap.pointer {
@@ -316,6 +366,78 @@ fn lint_case(
                 lint_pointer(file, &cptr, p, out);
             }
             scope.captures.insert(name);
+        }
+    }
+}
+
+/// Every `verifies` names a known requirement, and every requirement a case
+/// lists is verified by one of its checks (else the list claims too much).
+fn lint_attribution(
+    file: &Parsed<CaseFile>,
+    case: &Case,
+    ptr: &str,
+    man: &SuiteManifest,
+    out: &mut Diagnostics,
+) {
+    let known = |id: &String| man.requirements.iter().any(|r| &r.id == id);
+    let mut check = |list: Option<&[String]>, at: String| {
+        for (k, id) in list.unwrap_or_default().iter().enumerate() {
+            if !known(id) {
+                out.push(file.at(unknown_requirement(id), &format!("{at}/verifies/{k}")));
+            }
+        }
+    };
+    let steps = case
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(j, s)| (format!("{ptr}/steps/{j}"), s));
+    let finally = case
+        .finally
+        .iter()
+        .enumerate()
+        .map(|(j, s)| (format!("{ptr}/finally/{j}"), s));
+    for (sp, step) in steps.chain(finally) {
+        check(step.verifies.as_deref(), sp.clone());
+        let e = &step.expect;
+        let ep = format!("{sp}/expect");
+        if let Some(s) = &e.status {
+            check(s.verifies(), format!("{ep}/status"));
+        }
+        if let Some(s) = &e.schema {
+            check(s.verifies(), format!("{ep}/schema"));
+        }
+        if let Some(p) = &e.problem {
+            check(p.verifies.as_deref(), format!("{ep}/problem"));
+        }
+        for (i, h) in e.headers.iter().enumerate() {
+            check(h.verifies.as_deref(), format!("{ep}/headers/{i}"));
+        }
+        for (i, b) in e.body.iter().enumerate() {
+            check(b.verifies.as_deref(), format!("{ep}/body/{i}"));
+        }
+        for (name, c) in &step.capture {
+            check(
+                c.verifies.as_deref(),
+                format!("{sp}/capture/{}", escape_token(name)),
+            );
+        }
+    }
+    let attributed = crate::attribution::case_requirements(case, &man.attribution);
+    for (j, id) in case.verifies.iter().enumerate() {
+        if known(id) && !attributed.contains(id) && man.attribution.well_formed.as_ref() != Some(id)
+        {
+            out.push(
+                file.at(
+                    Diagnostic::warning(
+                        codes::UNATTRIBUTED_REQUIREMENT,
+                        format!("case `{}` lists `{id}`, but none of its checks verifies it", case.id),
+                    )
+                    .with_label("verified by no check")
+                    .with_help("attribute a check to it (`verifies:` on the check or its step) or drop it from the list"),
+                    &format!("{ptr}/verifies/{j}"),
+                ),
+            );
         }
     }
 }
@@ -367,7 +489,8 @@ fn lint_step(
             lint_regex(file, &format!("{hp}/matches"), re, out);
         }
     }
-    if let Some(reference) = &expect.schema {
+    if let Some(schema) = &expect.schema {
+        let reference = schema.reference();
         let msg = match schemas.check_ref(reference) {
             RefStatus::Found(_) => None,
             RefStatus::MissingFile => {
@@ -383,9 +506,13 @@ fn lint_step(
             )),
         };
         if let Some((msg, label)) = msg {
+            let at = match schema {
+                SchemaExpect::Ref(_) => format!("{ep}/schema"),
+                SchemaExpect::Attributed(_) => format!("{ep}/schema/ref"),
+            };
             out.push(file.at(
                 Diagnostic::error(codes::UNRESOLVED_SCHEMA_REF, msg).with_label(label),
-                &format!("{ep}/schema"),
+                &at,
             ));
         }
     }
@@ -418,6 +545,18 @@ fn lint_step(
     if let Some(problem) = &expect.problem {
         for (i, p) in problem.pointers.iter().enumerate() {
             lint_pointer(file, &format!("{ep}/problem/pointers/{i}"), p, out);
+        }
+        if let Some(list) = &problem.errors {
+            let mode = match list {
+                ErrorListExpect::Contains(_) => "contains",
+                ErrorListExpect::Exactly(_) => "exactly",
+            };
+            for (i, e) in list.entries().iter().enumerate() {
+                if let Some(p) = &e.pointer {
+                    let at = format!("{ep}/problem/errors/{mode}/{i}/pointer");
+                    lint_pointer(file, &at, p, out);
+                }
+            }
         }
     }
 }
@@ -530,7 +669,22 @@ fn lint_template(
         Ok(t) => {
             for (var, offset) in t.vars() {
                 let (defined, help) = match var.ns {
-                    Namespace::Unique => (true, String::new()),
+                    Namespace::Unique => match (var.generator(), &scope.generators) {
+                        (Some(kind), Some(known)) if !known.contains(kind) => {
+                            let pos = file.index.inside_string(ptr, text, s, offset);
+                            out.push(
+                                Diagnostic::error(
+                                    codes::UNKNOWN_GENERATOR,
+                                    format!("`{var}` uses the generator `{kind}`, which suite.yaml does not declare"),
+                                )
+                                .at(&file.source, pos)
+                                .with_label("unknown generator")
+                                .with_help("declare it under `generators:` in suite.yaml"),
+                            );
+                            (true, String::new())
+                        }
+                        _ => (true, String::new()),
+                    },
                     Namespace::Fixtures => match &scope.fixtures {
                         None => (true, String::new()),
                         Some(f) => (

@@ -3,8 +3,10 @@
 //!
 //! - `fixtures.NAME`: a fixture of the case, else of the suite (a target may override suite fixtures).
 //! - `captures.NAME`: a value captured by an earlier step of the same case.
-//! - `unique.NAME`: a fresh UUID v4 string, generated once per case and NAME,
+//! - `unique.NAME`: a UUID-shaped string, generated once per case and NAME,
 //!   so that repeating it (an idempotent replay) sends the same value.
+//! - `unique.KIND.NAME`: a value of the suite's generator KIND (see
+//!   [`crate::generator`]), likewise once per case and NAME.
 //!
 //! A string that is exactly one expression yields the variable's JSON value
 //! with its type (a number stays a number); otherwise the values are spliced
@@ -36,6 +38,16 @@ impl Namespace {
 pub struct Var {
     pub ns: Namespace,
     pub name: String,
+}
+
+impl Var {
+    /// For `unique.KIND.NAME`: the generator kind.
+    pub fn generator(&self) -> Option<&str> {
+        match self.ns {
+            Namespace::Unique => self.name.split_once('.').map(|(kind, _)| kind),
+            _ => None,
+        }
+    }
 }
 
 impl std::fmt::Display for Var {
@@ -113,7 +125,13 @@ pub fn parse(s: &str) -> Result<Template, TemplateError> {
                 });
             }
         };
-        if name.is_empty() || !name.chars().all(is_name_char) {
+        // `unique.KIND.NAME` draws from the suite's generator KIND.
+        let valid = |part: &str| !part.is_empty() && part.chars().all(is_name_char);
+        let name_ok = match (ns, name.split_once('.')) {
+            (Namespace::Unique, Some((kind, rest))) => valid(kind) && valid(rest),
+            _ => valid(name),
+        };
+        if !name_ok {
             return Err(TemplateError {
                 offset,
                 message: format!("invalid template variable name `{name}`"),

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use konform_model::report::{REPORT_FORMAT, Report};
+use konform_model::report::{READABLE_REPORT_FORMATS, Report};
 use konform_report::render::{class_label, overall_label};
 use konform_seal::KeyRing;
 use serde::Serialize;
@@ -52,7 +52,8 @@ fn report_files(dir: &Path, into: &mut Vec<PathBuf>) -> std::io::Result<()> {
 fn row_for(path: &Path, dir: &Path, keys: &KeyRing) -> Option<Row> {
     let text = std::fs::read_to_string(path).ok()?;
     let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    if value.get("format").and_then(|f| f.as_str()) != Some(REPORT_FORMAT) {
+    let format = value.get("format").and_then(|f| f.as_str());
+    if !format.is_some_and(|f| READABLE_REPORT_FORMATS.contains(&f)) {
         return None; // not a report (e.g. a mutants summary)
     }
     let file = path.strip_prefix(dir).unwrap_or(path).display().to_string();

@@ -3,14 +3,17 @@
 //! once per fault of the interface's reference, each against its own server
 //! with that one fault switched on, several at a time. A fault is caught when
 //! at least one case FAILS; a case that ends in `error` proves nothing about
-//! the implementation and does not count. The matrix faults × failing cases,
-//! the kill score and the surviving faults are printed and written as JSON.
+//! the implementation and does not count. A fault is caught *exactly* when
+//! the requirements that failed are exactly the ones the fault declares
+//! (attribution blamed nothing else). The matrix faults × failing cases,
+//! the kill score, the exact count and the surviving faults are printed and
+//! written as JSON.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use konform_model::report::{OverallVerdict, Report, Verdict};
+use konform_model::report::{OverallVerdict, Report, RequirementVerdict, Verdict};
 use konform_reference::FaultInfo;
 use konform_runner::NoEvents;
 use konform_suite::LoadedSuite;
@@ -37,6 +40,9 @@ pub struct MutantsArgs {
     /// Where the JSON result goes. Default: `reports/out/<suite>@<version>.mutants.json`.
     #[arg(long, value_name = "FILE.json")]
     pub out: Option<PathBuf>,
+    /// Also fail (exit 1) unless every fault fails exactly the requirements it declares.
+    #[arg(long)]
+    pub exact: bool,
 }
 
 /// The outcome of the suite against one fault.
@@ -49,6 +55,10 @@ pub struct FaultOutcome {
     pub caught: bool,
     /// At least one failing case verifies the fault's requirement.
     pub caught_by_requirement: bool,
+    /// The requirements whose verdict is `fail` in the report.
+    pub failed_requirements: Vec<String>,
+    /// `failed_requirements` is exactly the fault's declared requirement.
+    pub exact: bool,
     /// Cases that failed (these catch the fault).
     pub failed_cases: Vec<String>,
     /// Cases that ended in `error` (these do not count as catching).
@@ -75,6 +85,8 @@ pub struct MutantsResult {
     pub clean: CleanRun,
     pub faults: Vec<FaultOutcome>,
     pub caught: usize,
+    /// Faults whose failed requirements are exactly the declared ones.
+    pub exact: usize,
     pub total: usize,
     /// caught / total (0 when there are no faults).
     pub kill_score: f64,
@@ -121,6 +133,7 @@ pub async fn run(args: MutantsArgs) -> Result<i32, CliError> {
 
     let outcomes = run_faults(&suite, &faults, args.jobs.max(1)).await;
     let caught = outcomes.iter().filter(|o| o.caught).count();
+    let exact = outcomes.iter().filter(|o| o.exact).count();
     let total = outcomes.len();
     let result = MutantsResult {
         suite: suite.id(),
@@ -133,6 +146,7 @@ pub async fn run(args: MutantsArgs) -> Result<i32, CliError> {
             .collect(),
         faults: outcomes,
         caught,
+        exact,
         total,
         kill_score: if total == 0 {
             0.0
@@ -152,7 +166,12 @@ pub async fn run(args: MutantsArgs) -> Result<i32, CliError> {
     konform_report::write_atomic(&path, &bytes)
         .map_err(|e| CliError::Environment(e.to_string()))?;
     println!("       written to {}", path.display());
-    Ok(if result.caught == result.total { 0 } else { 1 })
+    let exact_ok = !args.exact || result.exact == result.total;
+    Ok(if result.caught == result.total && exact_ok {
+        0
+    } else {
+        1
+    })
 }
 
 /// One run of the suite against the embedded reference with `faults` on.
@@ -233,6 +252,8 @@ fn outcome(fault: FaultInfo, report: Result<Report, CliError>) -> FaultOutcome {
         description: fault.description.to_string(),
         caught: false,
         caught_by_requirement: false,
+        failed_requirements: Vec::new(),
+        exact: false,
         failed_cases: Vec::new(),
         errored_cases: Vec::new(),
         run_error: None,
@@ -251,6 +272,13 @@ fn outcome(fault: FaultInfo, report: Result<Report, CliError>) -> FaultOutcome {
                 }
             }
             o.caught = !o.failed_cases.is_empty();
+            o.failed_requirements = report
+                .requirements
+                .iter()
+                .filter(|r| r.verdict == RequirementVerdict::Fail)
+                .map(|r| r.id.clone())
+                .collect();
+            o.exact = o.failed_requirements == [fault.requirement];
         }
         Err(e) => o.run_error = Some(e.to_string()),
     }
@@ -291,7 +319,7 @@ pub fn render(result: &MutantsResult) -> String {
         .unwrap_or(11)
         .max(11);
     let mut out = format!(
-        "\n  {:width$}  {:req_width$}  caught  failing cases\n",
+        "\n  {:width$}  {:req_width$}  caught  exact  failing cases\n",
         "fault", "requirement"
     );
     for f in &result.faults {
@@ -310,8 +338,15 @@ pub fn render(result: &MutantsResult) -> String {
         if let Some(e) = &f.run_error {
             cases.push_str(&format!("; run failed: {e}"));
         }
+        let exact = if f.exact { "yes" } else { "NO" };
+        if !f.exact && f.caught {
+            cases.push_str(&format!(
+                "; failed requirements: {}",
+                shorten(&f.failed_requirements, 6)
+            ));
+        }
         out.push_str(&format!(
-            "  {:width$}  {:req_width$}  {mark:6}  {cases}\n",
+            "  {:width$}  {:req_width$}  {mark:6}  {exact:5}  {cases}\n",
             f.name, f.requirement
         ));
     }
@@ -327,6 +362,10 @@ pub fn render(result: &MutantsResult) -> String {
         result.caught,
         result.total,
         result.kill_score * 100.0
+    ));
+    out.push_str(&format!(
+        "  exact blame: {}/{} (faults that failed exactly their declared requirement)\n",
+        result.exact, result.total
     ));
     if result.surviving.is_empty() {
         out.push_str("  surviving faults: none\n");

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use konform_model::report::{REPORT_FORMAT, Report};
+use konform_model::report::{READABLE_REPORT_FORMATS, REPORT_FORMAT, Report};
 use konform_report::render::Format;
 
 use super::CliError;
@@ -50,10 +50,11 @@ pub fn read_report(path: &Path) -> Result<Report, CliError> {
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| CliError::Input(format!("report {shown} is not valid JSON: {e}")))?;
     match value.get("format").and_then(|f| f.as_str()) {
-        Some(REPORT_FORMAT) => {}
+        Some(format) if READABLE_REPORT_FORMATS.contains(&format) => {}
         Some(other) => {
             return Err(CliError::Input(format!(
-                "report {shown} has format {other:?}; this konform reads {REPORT_FORMAT:?}"
+                "report {shown} has format {other:?}; this konform reads {}",
+                READABLE_REPORT_FORMATS.join(", ")
             )));
         }
         None => {

@@ -46,6 +46,8 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         cancel: cancel.clone(),
         faults: vec![],
         shard: args.shard,
+        seed: args.seed,
+        repeat: args.repeat,
     };
     let style = Style::detect();
     let mut worst = OverallVerdict::Conformant;

@@ -21,8 +21,8 @@
 use std::collections::HashMap;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
-use konform_model::report::{CaseResult, Report, StepEvidence, Verdict};
-use konform_model::suite::{Capture, Case, Step};
+use konform_model::report::{CaseResult, ErrorKind, Report, StepEvidence, StepRole, Verdict};
+use konform_model::suite::{Case, Step};
 use konform_runner::Compiled;
 use konform_runner::checks::{self, ResponseView};
 use konform_suite::LoadedSuite;
@@ -175,12 +175,19 @@ fn judge_case(
     if recorded.verdict == Verdict::Skip && recorded.steps.is_empty() {
         return Judged::Undecidable("skipped before any request was sent".into());
     }
-    if recorded
-        .reason
-        .as_deref()
-        .is_some_and(|r| r.contains("did not finish within"))
-    {
+    let timed_out = match recorded.error_kind {
+        Some(kind) => kind == ErrorKind::Timeout,
+        // Format 1 reports carry no error kind.
+        None => recorded
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("did not finish within")),
+    };
+    if timed_out {
         return Judged::Undecidable("the case timed out".into());
+    }
+    if recorded.error_kind == Some(ErrorKind::Flaky) {
+        return Judged::Undecidable("the verdict differed between repetitions".into());
     }
     let mut state = Replay {
         case,
@@ -189,17 +196,23 @@ fn judge_case(
         unique: HashMap::new(),
         underivable: None,
     };
-    if recorded.steps.len() > case.steps.len() {
+    // Cleanup (`finally`) steps decide nothing.
+    let recorded_steps: Vec<&StepEvidence> = recorded
+        .steps
+        .iter()
+        .filter(|s| s.role != Some(StepRole::Cleanup))
+        .collect();
+    if recorded_steps.len() > case.steps.len() {
         return Judged::Verdict(
             Verdict::Error,
             Some(format!(
                 "evidence holds {} steps, the case has {}",
-                recorded.steps.len(),
+                recorded_steps.len(),
                 case.steps.len()
             )),
         );
     }
-    for (index, evidence) in recorded.steps.iter().enumerate() {
+    for (index, evidence) in recorded_steps.iter().copied().enumerate() {
         let step = &case.steps[index];
         if evidence.index != index {
             return Judged::Verdict(Verdict::Error, Some("steps out of order".into()));
@@ -215,10 +228,10 @@ fn judge_case(
             }
         }
     }
-    if recorded.steps.len() < case.steps.len() {
+    if recorded_steps.len() < case.steps.len() {
         return Judged::Undecidable(format!(
             "stopped before step {} sent a request",
-            recorded.steps.len() + 1
+            recorded_steps.len() + 1
         ));
     }
     Judged::Verdict(Verdict::Pass, None)
@@ -291,19 +304,28 @@ impl Replay<'_> {
             body: body_text.as_bytes(),
         };
         self.underivable = None;
+        let attribution = &self.suite.manifest.attribution;
+        let attr = checks::Attributor::for_step(self.case, step, attribution);
         let checked = {
             let this = &mut *self;
-            checks::check(&step.expect, &view, compiled, &mut |v: &Value| {
-                let lookup = |var: &Var| this.lookup(var);
-                template::render_value(v, &lookup).map_err(|e| {
-                    if let template::RenderError::Undefined(u) = &e
-                        && u.var.ns == Namespace::Unique
-                    {
-                        this.underivable = Some(format!("{} cannot be re-derived", u.var));
-                    }
-                    e.to_string()
-                })
-            })
+            checks::check(
+                &step.expect,
+                &step.capture,
+                &view,
+                compiled,
+                &attr,
+                &mut |v: &Value| {
+                    let lookup = |var: &Var| this.lookup(var);
+                    template::render_value(v, &lookup).map_err(|e| {
+                        if let template::RenderError::Undefined(u) = &e
+                            && u.var.ns == Namespace::Unique
+                        {
+                            this.underivable = Some(format!("{} cannot be re-derived", u.var));
+                        }
+                        e.to_string()
+                    })
+                },
+            )
         };
         if let Some(why) = self.underivable.take() {
             let request = serde_json::to_string(&evidence.request).unwrap_or_default();
@@ -317,33 +339,30 @@ impl Replay<'_> {
             if holds_redaction(&text) {
                 return StepOutcome::Redacted(format!("redacted values decide `{}`", failed.check));
             }
-            return StepOutcome::Stop(
-                Verdict::Fail,
-                konform_runner::case::describe_failure(failed),
-            );
+            // As the runner: a failed check that blames a requirement is a
+            // `fail`; one that blames none (a precondition) is an `error`.
+            let blamed = checked
+                .outcomes
+                .iter()
+                .find(|o| !o.passed && !o.requirements.is_empty());
+            return match blamed {
+                Some(b) => {
+                    StepOutcome::Stop(Verdict::Fail, konform_runner::case::describe_failure(b))
+                }
+                None => StepOutcome::Stop(
+                    Verdict::Error,
+                    format!(
+                        "precondition not met: {}",
+                        konform_runner::case::describe_failure(failed)
+                    ),
+                ),
+            };
         }
-        if let Some(e) = checked.template_error.or(checked.json_error) {
+        if let Some((_, e)) = checked.error {
             return StepOutcome::Stop(Verdict::Error, e);
         }
-        match self.capture(&step.capture, &view) {
-            Some(msg) => StepOutcome::Stop(Verdict::Fail, msg),
-            None => StepOutcome::Continue,
-        }
-    }
-
-    /// As the runner's capture: a missing value is a `fail`.
-    fn capture(
-        &mut self,
-        captures: &indexmap::IndexMap<String, Capture>,
-        response: &ResponseView<'_>,
-    ) -> Option<String> {
-        match checks::capture(captures, response) {
-            Ok(values) => {
-                self.captures.extend(values);
-                None
-            }
-            Err(message) => Some(message),
-        }
+        self.captures.extend(checked.captured);
+        StepOutcome::Continue
     }
 
     /// Finds this step's `unique` values in the recorded request.
