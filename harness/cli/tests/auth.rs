@@ -47,7 +47,7 @@ fn run_args(target: &Path, out: &Path) -> Vec<String> {
 }
 
 fn report_text(out: &Path) -> String {
-    std::fs::read_to_string(out.join("meldewesen@1.0.0.json")).expect("report written")
+    std::fs::read_to_string(out.join("meldewesen@1.1.0.json")).expect("report written")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -53,13 +53,13 @@ fn matrix_marks_signed_unsigned_and_invalid_reports() {
         ok(&konform(&[
             "report",
             "sign",
-            &p(&format!("registry/{sub}/meldewesen@1.0.0.json")),
+            &p(&format!("registry/{sub}/meldewesen@1.1.0.json")),
             "--key",
             &key,
         ]));
     }
     // Edit a verdict after signing.
-    let tampered = registry.join("tampered/meldewesen@1.0.0.json");
+    let tampered = registry.join("tampered/meldewesen@1.1.0.json");
     let text = std::fs::read_to_string(&tampered).expect("read");
     std::fs::write(
         &tampered,
@@ -94,7 +94,7 @@ fn matrix_marks_signed_unsigned_and_invalid_reports() {
     assert_eq!(status_of("unsigned"), "unsigned");
     assert_eq!(status_of("tampered"), "invalid");
     let html = std::fs::read_to_string(p("matrix.html")).expect("html");
-    assert!(html.contains("meldewesen@1.0.0"));
+    assert!(html.contains("meldewesen@1.1.0"));
     assert!(html.contains("signed by pruefstelle"));
     for external in ["src=\"http", "href=\"http", "@import", "url("] {
         assert!(!html.contains(external), "external resource {external}");
@@ -104,7 +104,7 @@ fn matrix_marks_signed_unsigned_and_invalid_reports() {
     assert!(page.console.is_empty(), "console: {:?}", page.console);
     for shown in [
         "Compatibility matrix",
-        "meldewesen@1.0.0",
+        "meldewesen@1.1.0",
         ">signed<",
         ">unsigned<",
         ">invalid<",

@@ -71,7 +71,7 @@ async fn no_output_file_holds_a_secret_or_personal_data() {
         searched += text.len();
     }
     assert!(searched > 100_000, "the outputs hold the evidence");
-    let json = std::fs::read_to_string(out.join("meldewesen@1.0.0.json")).expect("json");
+    let json = std::fs::read_to_string(out.join("meldewesen@1.1.0.json")).expect("json");
     assert!(
         json.contains("[personal:"),
         "personal data is replaced by hashes, not dropped"

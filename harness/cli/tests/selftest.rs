@@ -52,6 +52,12 @@ fn main() {
                 suite.manifest.fixtures.iter(),
             ),
             salt: konform_runner::redact::new_salt(),
+            attribution: suite.manifest.attribution.clone(),
+            unique: konform_runner::UniqueSource::new(
+                konform_runner::UniqueSource::random_seed(),
+                &suite.manifest.generators,
+            )
+            .expect("generators parse"),
         });
         for case in suite.cases.clone() {
             let (ctx, runtime) = (ctx.clone(), runtime.clone());

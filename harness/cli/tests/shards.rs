@@ -46,7 +46,7 @@ fn merged_shards_equal_an_unsharded_run() {
         ]);
         // A single shard cannot verify every MUST on its own: incomplete, not conformant.
         assert_eq!(run.status.code(), Some(3), "shard {k}");
-        shard_files.push(format!("{out}/meldewesen@1.0.0.json"));
+        shard_files.push(format!("{out}/meldewesen@1.1.0.json"));
     }
     let merged = d("merged.json");
     let mut args = vec!["report", "merge", "-o", &merged];
@@ -58,7 +58,7 @@ fn merged_shards_equal_an_unsharded_run() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let whole_verdicts = verdicts(&dir.path().join("whole/meldewesen@1.0.0.json"));
+    let whole_verdicts = verdicts(&dir.path().join("whole/meldewesen@1.1.0.json"));
     assert_eq!(verdicts(Path::new(&merged)), whole_verdicts);
     assert!(whole_verdicts.iter().all(|(_, v)| v == "\"pass\""));
     let merged_report: Value =

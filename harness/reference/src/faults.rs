@@ -14,8 +14,20 @@ pub struct FaultInfo {
     pub name: &'static str,
     /// The requirement id the fault breaks, e.g. `MW-AUS-003`.
     pub requirement: &'static str,
+    /// Further requirements the fault breaks by the contract's own words
+    /// (usually none: a fault is written to break one requirement).
+    pub also: &'static [&'static str],
     /// One sentence: what the broken implementation does.
     pub description: &'static str,
+}
+
+impl FaultInfo {
+    /// Every requirement the fault breaks: the primary one first.
+    pub fn requirements(&self) -> Vec<&'static str> {
+        std::iter::once(self.requirement)
+            .chain(self.also.iter().copied())
+            .collect()
+    }
 }
 
 /// Faults switched on for one server; only names the interface knows.

@@ -194,9 +194,8 @@ pub fn check(
     };
     if let Some(problem) = &expect.problem {
         let json = json.as_ref().expect("needed JSON was parsed");
-        result
-            .outcomes
-            .extend(check_problem(problem, response, json, attr));
+        let outcomes = check_problem(problem, response, json, attr, &mut result.not_evaluated);
+        result.outcomes.extend(outcomes);
     }
     if let Some(schema) = &expect.schema {
         let json = json.as_ref().expect("needed JSON was parsed");
@@ -454,11 +453,16 @@ fn problem_media_type(response: &ResponseView<'_>) -> AssertionOutcome {
     }
 }
 
+/// The problem checks: media type and members (the shape), then the
+/// error list. A body without the problem members is no problem document,
+/// so its error list is not evaluated (listed in `not_evaluated`): whether
+/// the target reported the rule cannot be told.
 fn check_problem(
     check: &ProblemCheck,
     response: &ResponseView<'_>,
     json: &Value,
     attr: &Attributor<'_>,
+    not_evaluated: &mut Vec<String>,
 ) -> Vec<AssertionOutcome> {
     let shape = attr.problem_shape(check);
     let lists = attr.resolve(check.verifies.as_deref());
@@ -480,6 +484,14 @@ fn check_problem(
         message: None,
         requirements: shape,
     });
+    let has_error_checks =
+        !check.rules.is_empty() || !check.pointers.is_empty() || check.errors.is_some();
+    if !members_ok {
+        if has_error_checks {
+            not_evaluated.push("problem errors[]".into());
+        }
+        return out;
+    }
     let errors: Vec<&Value> = json
         .get("errors")
         .and_then(Value::as_array)

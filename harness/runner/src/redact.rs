@@ -218,10 +218,16 @@ mod tests {
             requirements: vec![],
             verdict: Verdict::Fail,
             reason: Some(reason.into()),
+            error_kind: None,
+            failed_requirements: vec![],
+            unverified_requirements: vec![],
             duration_ms: 0,
             steps: vec![StepEvidence {
                 index: 0,
                 name: None,
+                role: None,
+                not_evaluated: vec![],
+                error_kind: None,
                 request: RequestEvidence {
                     method: "POST".into(),
                     url: "http://h/x?token=s3cr3t-token".into(),

@@ -49,7 +49,10 @@ pub struct MutantsArgs {
 #[derive(Debug, Clone, Serialize)]
 pub struct FaultOutcome {
     pub name: String,
+    /// The requirement the fault was written to break.
     pub requirement: String,
+    /// Every requirement it breaks (the primary one and its `also`).
+    pub requirements: Vec<String>,
     pub description: String,
     /// At least one case failed.
     pub caught: bool,
@@ -57,7 +60,7 @@ pub struct FaultOutcome {
     pub caught_by_requirement: bool,
     /// The requirements whose verdict is `fail` in the report.
     pub failed_requirements: Vec<String>,
-    /// `failed_requirements` is exactly the fault's declared requirement.
+    /// `failed_requirements` are exactly the fault's declared requirements.
     pub exact: bool,
     /// Cases that failed (these catch the fault).
     pub failed_cases: Vec<String>,
@@ -249,6 +252,7 @@ fn outcome(fault: FaultInfo, report: Result<Report, CliError>) -> FaultOutcome {
     let mut o = FaultOutcome {
         name: fault.name.to_string(),
         requirement: fault.requirement.to_string(),
+        requirements: fault.requirements().iter().map(|r| r.to_string()).collect(),
         description: fault.description.to_string(),
         caught: false,
         caught_by_requirement: false,
@@ -263,8 +267,10 @@ fn outcome(fault: FaultInfo, report: Result<Report, CliError>) -> FaultOutcome {
             for case in &report.cases {
                 match case.verdict {
                     Verdict::Fail => {
-                        o.caught_by_requirement |=
-                            case.requirements.iter().any(|r| r == fault.requirement);
+                        o.caught_by_requirement |= case
+                            .requirements
+                            .iter()
+                            .any(|r| fault.requirements().contains(&r.as_str()));
                         o.failed_cases.push(case.id.clone());
                     }
                     Verdict::Error => o.errored_cases.push(case.id.clone()),
@@ -278,7 +284,11 @@ fn outcome(fault: FaultInfo, report: Result<Report, CliError>) -> FaultOutcome {
                 .filter(|r| r.verdict == RequirementVerdict::Fail)
                 .map(|r| r.id.clone())
                 .collect();
-            o.exact = o.failed_requirements == [fault.requirement];
+            let mut declared = fault.requirements();
+            declared.sort_unstable();
+            let mut failed: Vec<&str> = o.failed_requirements.iter().map(String::as_str).collect();
+            failed.sort_unstable();
+            o.exact = failed == declared;
         }
         Err(e) => o.run_error = Some(e.to_string()),
     }
@@ -314,7 +324,7 @@ pub fn render(result: &MutantsResult) -> String {
     let req_width = result
         .faults
         .iter()
-        .map(|f| f.requirement.len())
+        .map(|f| f.requirements.join(", ").len())
         .max()
         .unwrap_or(11)
         .max(11);
@@ -347,7 +357,8 @@ pub fn render(result: &MutantsResult) -> String {
         }
         out.push_str(&format!(
             "  {:width$}  {:req_width$}  {mark:6}  {exact:5}  {cases}\n",
-            f.name, f.requirement
+            f.name,
+            f.requirements.join(", ")
         ));
     }
     if result

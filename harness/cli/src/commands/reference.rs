@@ -39,16 +39,11 @@ pub async fn run(command: ReferenceCommand) -> Result<i32, CliError> {
                 return Ok(0);
             }
             let width = faults.iter().map(|f| f.name.len()).max().unwrap_or(0);
-            let req_width = faults
-                .iter()
-                .map(|f| f.requirement.len())
-                .max()
-                .unwrap_or(0);
-            for f in &faults {
-                println!(
-                    "{:width$}  {:req_width$}  {}",
-                    f.name, f.requirement, f.description
-                );
+            let requirements: Vec<String> =
+                faults.iter().map(|f| f.requirements().join(", ")).collect();
+            let req_width = requirements.iter().map(String::len).max().unwrap_or(0);
+            for (f, reqs) in faults.iter().zip(&requirements) {
+                println!("{:width$}  {reqs:req_width$}  {}", f.name, f.description);
             }
             println!("{} faults", faults.len());
             Ok(0)

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod body;
 pub mod dates;
+pub mod encoding;
 pub mod etag;
 pub mod idempotency;
 pub mod pipeline;

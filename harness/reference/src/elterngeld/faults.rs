@@ -8,6 +8,7 @@ const fn f(name: &'static str, requirement: &'static str, description: &'static 
     FaultInfo {
         name,
         requirement,
+        also: &[],
         description,
     }
 }
@@ -18,6 +19,11 @@ pub const FAULTS: &[FaultInfo] = &[
         "service-description-wrong-classes",
         "EG-QS-001",
         "GET / claims no conformance classes.",
+    ),
+    f(
+        crate::common::encoding::JSON_LATIN1,
+        "EG-QS-014",
+        "JSON bodies with umlauts are sent in ISO-8859-1 instead of UTF-8.",
     ),
     f(
         "errors-without-problem-json",

@@ -104,6 +104,9 @@ pub async fn outer_faults(State(st): State<AppState>, req: Request, next: Next) 
     let had_id = req.headers().contains_key(&X_REQUEST_ID);
     let mut resp = next.run(req).await;
     let f = &st.faults;
+    if f.on(crate::common::encoding::JSON_LATIN1) {
+        resp = crate::common::encoding::json_as_latin1(resp).await;
+    }
     if f.on("errors-without-problem-json")
         && (resp.status().is_client_error() || resp.status().is_server_error())
     {

@@ -9,7 +9,7 @@ macro_rules! faults {
         $(pub const $konst: &str = $name;)*
         /// Every fault this implementation can switch on.
         pub const FAULTS: &[FaultInfo] = &[
-            $(FaultInfo { name: $name, requirement: $req, description: $desc },)*
+            $(FaultInfo { name: $name, requirement: $req, also: &[], description: $desc },)*
         ];
     };
 }
@@ -17,6 +17,8 @@ macro_rules! faults {
 faults! {
     SERVICE_DESCRIPTION_WRONG_VERSION = "service-description-wrong-version", "KFZ-QS-001",
         "GET / names version 1.1 instead of 1.0.";
+    JSON_LATIN1 = "json-latin1", "KFZ-QS-020",
+        "JSON bodies with umlauts are sent in ISO-8859-1 instead of UTF-8.";
     ERRORS_WITHOUT_PROBLEM_JSON = "errors-without-problem-json", "KFZ-QS-002",
         "Error bodies are sent as application/json instead of application/problem+json.";
     MISSING_TOKEN_ACCEPTED = "missing-token-accepted", "KFZ-QS-003",

@@ -76,6 +76,9 @@ pub fn entry() -> crate::InterfaceEntry {
 /// Faults that act on the finished response (outside the problem pipeline).
 async fn response_faults(State(faults): State<Arc<Faults>>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
+    if faults.on(fault_names::JSON_LATIN1) {
+        resp = crate::common::encoding::json_as_latin1(resp).await;
+    }
     if faults.on(fault_names::REQUEST_ID_NOT_ECHOED)
         && let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
     {

@@ -27,6 +27,7 @@ const fn fault(
     FaultInfo {
         name,
         requirement,
+        also: &[],
         description,
     }
 }
@@ -40,15 +41,23 @@ pub const FAULTS: &[FaultInfo] = &[
         "GET / names the version 1.1 instead of 1.0.",
     ),
     fault(
+        crate::common::encoding::JSON_LATIN1,
+        "MW-QS-020",
+        "JSON bodies with umlauts are sent in ISO-8859-1 instead of UTF-8.",
+    ),
+    fault(
         "errors-without-problem-json",
         "MW-QS-002",
         "4xx and 5xx answers carry a plain application/json {\"message\"} body instead of a problem document.",
     ),
-    fault(
-        "no-www-authenticate",
-        "MW-QS-003",
-        "401 answers carry no WWW-Authenticate header.",
-    ),
+    // Every 401 loses the header: the one for a missing token (MW-QS-003)
+    // and the one for an invalid token, whose requirement names the header too.
+    FaultInfo {
+        name: "no-www-authenticate",
+        requirement: "MW-QS-003",
+        also: &["MW-QS-004"],
+        description: "401 answers carry no WWW-Authenticate header.",
+    },
     fault(
         "invalid-token-accepted",
         "MW-QS-004",
@@ -336,6 +345,9 @@ pub async fn mangle(State(faults): State<Arc<Faults>>, req: Request, next: Next)
     }
     let had_request_id = req.headers().contains_key(&X_REQUEST_ID);
     let mut resp = next.run(req).await;
+    if faults.on(crate::common::encoding::JSON_LATIN1) {
+        resp = crate::common::encoding::json_as_latin1(resp).await;
+    }
     let status = resp.status();
     let headers = resp.headers_mut();
     if faults.on("request-id-not-echoed")
