@@ -198,6 +198,11 @@ pub enum ReferenceCommand {
         /// Switch on a fault (repeatable).
         #[arg(long = "fault", value_name = "FAULT")]
         faults: Vec<String>,
+        /// Serve the control route `/_konform/faults`: GET lists the faults
+        /// that are on, PUT with a JSON array of names switches them while the
+        /// register keeps its state.
+        #[arg(long)]
+        control: bool,
         /// Accept requests without a token.
         #[arg(long)]
         open: bool,

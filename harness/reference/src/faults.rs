@@ -1,8 +1,12 @@
 //! The set of faults switched on in a reference server. A fault makes the
 //! implementation break one requirement on purpose, so that a suite's kill
-//! score can be measured; handlers ask `faults.on("NAME")`.
+//! score can be measured; handlers ask `faults.on("NAME")`. The set can be
+//! switched while the server runs ([`Faults::switch`], the control route of
+//! `konform reference serve --control`), so one register that keeps its
+//! state can be tested with and without a fault.
 
 use std::collections::BTreeSet;
+use std::sync::{Arc, RwLock};
 
 use crate::ReferenceError;
 
@@ -31,42 +35,75 @@ impl FaultInfo {
 }
 
 /// Faults switched on for one server; only names the interface knows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Faults(BTreeSet<String>);
+/// Clones share the set.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    on: Arc<RwLock<BTreeSet<String>>>,
+    known: &'static [FaultInfo],
+    interface: String,
+    version: String,
+}
 
 impl Faults {
     /// Checks every requested name against `known`.
     pub fn parse(
         interface: &str,
         version: &str,
-        known: &[FaultInfo],
+        known: &'static [FaultInfo],
         requested: &[String],
     ) -> Result<Faults, ReferenceError> {
+        let faults = Faults {
+            on: Arc::default(),
+            known,
+            interface: interface.to_string(),
+            version: version.to_string(),
+        };
+        faults.switch(requested)?;
+        Ok(faults)
+    }
+
+    /// Replaces the faults that are on by `requested` (all or nothing).
+    pub fn switch(&self, requested: &[String]) -> Result<(), ReferenceError> {
         let mut set = BTreeSet::new();
         for name in requested {
-            if !known.iter().any(|f| f.name == name) {
+            if !self.known.iter().any(|f| f.name == name) {
                 return Err(ReferenceError::UnknownFault {
                     fault: name.clone(),
-                    interface: interface.to_string(),
-                    version: version.to_string(),
-                    known: if known.is_empty() {
+                    interface: self.interface.clone(),
+                    version: self.version.clone(),
+                    known: if self.known.is_empty() {
                         "none".to_string()
                     } else {
-                        known.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+                        let names: Vec<&str> = self.known.iter().map(|f| f.name).collect();
+                        names.join(", ")
                     },
                 });
             }
             set.insert(name.clone());
         }
-        Ok(Faults(set))
+        *self.on.write().unwrap_or_else(|e| e.into_inner()) = set;
+        Ok(())
+    }
+
+    /// The names of the faults that are on, sorted.
+    pub fn names(&self) -> Vec<String> {
+        self.on
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// Whether the fault `name` is switched on.
     pub fn on(&self, name: &str) -> bool {
-        self.0.contains(name)
+        self.on
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(name)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.on.read().unwrap_or_else(|e| e.into_inner()).is_empty()
     }
 }

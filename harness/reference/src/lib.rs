@@ -7,6 +7,7 @@
 //! broken implementations.
 
 mod common;
+mod control;
 mod elterngeld;
 mod error;
 mod faults;
@@ -91,6 +92,9 @@ pub struct ServeOptions {
     pub auth: AuthMode,
     /// Names of faults to switch on; unknown names are rejected by [`serve`].
     pub faults: Vec<String>,
+    /// Serve the control route `/_konform/faults` (GET lists the faults that
+    /// are on, PUT with a JSON array of names switches them).
+    pub control: bool,
 }
 
 impl Default for ServeOptions {
@@ -99,6 +103,7 @@ impl Default for ServeOptions {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             auth: AuthMode::reference_tokens(),
             faults: Vec::new(),
+            control: false,
         }
     }
 }
@@ -166,7 +171,10 @@ pub async fn serve(
         });
     };
     let faults = Faults::parse(interface, version, entry.faults, &opts.faults)?;
-    let router = (entry.router)(opts.auth, faults);
+    let mut router = (entry.router)(opts.auth, faults.clone());
+    if opts.control {
+        router = router.merge(control::router(faults));
+    }
 
     let listener = TcpListener::bind(opts.bind)
         .await

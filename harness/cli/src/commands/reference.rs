@@ -53,6 +53,7 @@ pub async fn run(command: ReferenceCommand) -> Result<i32, CliError> {
             port,
             faults,
             open,
+            control,
         } => {
             let (name, version) = parse_interface(&interface)?;
             let options = ServeOptions {
@@ -63,6 +64,7 @@ pub async fn run(command: ReferenceCommand) -> Result<i32, CliError> {
                     AuthMode::reference_tokens()
                 },
                 faults,
+                control,
             };
             let server = konform_reference::serve(name, version, options)
                 .await
@@ -79,6 +81,12 @@ pub async fn run(command: ReferenceCommand) -> Result<i32, CliError> {
                 println!(
                     "  token with limited scope: {}",
                     konform_reference::LIMITED_TOKEN
+                );
+            }
+            if control {
+                println!(
+                    "  faults: GET or PUT [\"name\", ...] at {}/_konform/faults",
+                    server.base_url
                 );
             }
             println!("Press Ctrl-C to stop.");
