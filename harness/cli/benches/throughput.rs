@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use konform::session;
-use konform_model::suite::{Case, Expect, Request, StatusExpect, Step};
+use konform_model::suite::{Case, Expect, Request, SchemaExpect, StatusExpect, Step};
 use konform_runner::{CaseContext, CaseLimits, Compiled, NoEvents, RunSettings, run_cases};
 
 const SCHEMA_REF: &str = "meldewesen/1.0/schemas.json#/$defs/Person";
@@ -25,10 +25,13 @@ fn bench_cases(n: usize) -> Vec<Case> {
             id: format!("bench.{i}"),
             title: "GET a person".into(),
             class: "bench".into(),
-            verifies: vec![],
+            verifies: vec!["BENCH-001".into()],
             fixtures: Default::default(),
+            finally: vec![],
             steps: vec![Step {
                 name: None,
+                precondition: false,
+                verifies: None,
                 request: Request {
                     method: "GET".into(),
                     path: format!("/personen/mw-000{}", 1 + i % 7),
@@ -41,7 +44,7 @@ fn bench_cases(n: usize) -> Vec<Case> {
                 },
                 expect: Expect {
                     status: Some(StatusExpect::One(200)),
-                    schema: Some(SCHEMA_REF.into()),
+                    schema: Some(SchemaExpect::Ref(SCHEMA_REF.into())),
                     ..Expect::default()
                 },
                 capture: Default::default(),
@@ -57,6 +60,7 @@ async fn konform_rate(ctx: Arc<CaseContext>, cases: Arc<Vec<Case>>, jobs: usize)
         class_filter: vec![],
         shard: None,
         cancel: Default::default(),
+        repeat: 1,
     };
     let started = Instant::now();
     let outcome = run_cases(cases.clone(), ctx, &settings, &NoEvents).await;
@@ -147,6 +151,9 @@ fn main() {
             },
             personal_data: Default::default(),
             salt: konform_runner::redact::new_salt(),
+            attribution: Default::default(),
+            unique: konform_runner::UniqueSource::new(1, &Default::default())
+                .expect("no generators"),
         });
         // The bare loop validates with the same schema, compiled the same way.
         let schema = serde_json::json!({

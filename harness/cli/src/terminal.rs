@@ -6,7 +6,9 @@
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 
-use konform_model::report::{ClassVerdict, OverallVerdict, Report, RequirementResult, Verdict};
+use konform_model::report::{
+    ClassVerdict, OverallVerdict, Report, RequirementResult, StepRole, Verdict,
+};
 use konform_runner::{EventSink, RunEvent};
 
 /// ANSI styling, only when writing to a terminal and `NO_COLOR` is unset.
@@ -90,6 +92,13 @@ impl EventSink for Progress {
     }
 }
 
+fn step_label(index: usize, name: Option<&str>) -> String {
+    match name {
+        Some(name) => format!("step {} `{name}`", index + 1),
+        None => format!("step {}", index + 1),
+    }
+}
+
 fn requirement<'r>(report: &'r Report, id: &str) -> Option<&'r RequirementResult> {
     report.requirements.iter().find(|r| r.id == id)
 }
@@ -113,23 +122,43 @@ pub fn summary(report: &Report, report_path: Option<&str>, style: Style) -> Stri
             case.id,
             case.title
         ));
-        if case.verdict == Verdict::Fail {
-            for id in &case.requirements {
-                if let Some(r) = requirement(report, id) {
-                    s.push_str(&format!(
-                        "        breaks {} ({}): {} [{}]\n",
-                        r.id,
-                        r.level.as_str(),
-                        r.text,
-                        r.source
-                    ));
-                }
+        for id in konform_report::judge::blamed(case) {
+            if let Some(r) = requirement(report, &id) {
+                s.push_str(&format!(
+                    "        breaks {} ({}): {} [{}]\n",
+                    r.id,
+                    r.level.as_str(),
+                    r.text,
+                    r.source
+                ));
+            }
+            for f in konform_report::judge::failed_checks(case, &id) {
+                s.push_str(&format!(
+                    "          {}: {}\n",
+                    step_label(f.step, f.step_name.as_deref()),
+                    f.describe()
+                ));
             }
         }
-        if let Some(reason) = &case.reason {
-            s.push_str(&format!("        {reason}\n"));
+        if case.verdict == Verdict::Error {
+            let kind = case.error_kind.map(|k| k.as_str()).unwrap_or("error");
+            s.push_str(&format!(
+                "        {kind}: {}\n",
+                case.reason.as_deref().unwrap_or("no reason recorded")
+            ));
+            if !case.unverified_requirements.is_empty() {
+                s.push_str(&format!(
+                    "        unverified: {}\n",
+                    case.unverified_requirements.join(", ")
+                ));
+            }
         }
-        if let Some(step) = case.steps.last() {
+        let deciding = case
+            .steps
+            .iter()
+            .rev()
+            .find(|st| st.role != Some(StepRole::Cleanup));
+        if let Some(step) = deciding {
             let status = step
                 .response
                 .as_ref()

@@ -122,7 +122,8 @@ async fn every_misbehaviour_gets_the_right_verdict() {
     expect("probe.schema-violation", "fail", "at /plz");
     expect("probe.slow", "error", "no complete response within 1500 ms");
     expect("probe.truncated", "error", "response body incomplete");
-    expect("probe.invalid-json", "error", "not valid JSON");
+    // A complete response that is not JSON breaks the interface: a fail.
+    expect("probe.invalid-json", "fail", "not well-formed UTF-8 JSON");
     expect(
         "probe.oversized",
         "error",
@@ -178,6 +179,7 @@ async fn the_report_snapshot() {
         ".run.started_at" => "[time]",
         ".run.finished_at" => "[time]",
         ".run.duration_ms" => "[ms]",
+        ".run.seed" => "[seed]",
         ".cases[].duration_ms" => "[ms]",
         ".cases[].steps[].duration_ms" => "[ms]",
         ".cases[].steps[].request.url" => insta::dynamic_redaction(move |value, _| {

@@ -36,64 +36,79 @@ fn read_json(path: &Path, output: &Output) -> Value {
     serde_json::from_str(&text).expect("the mutants result is JSON")
 }
 
+/// The acceptance test of attribution: with a single fault switched on,
+/// exactly the requirements the fault declares fail, for every fault of
+/// every reference against the newest bundled suite of its interface.
 #[test]
-fn meldewesen_suite_catches_every_fault() {
+fn every_fault_of_every_reference_fails_exactly_its_requirements() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let out = dir.path().join("meldewesen.mutants.json");
-    let output = konform(&[
-        "suite",
-        "mutants",
-        "meldewesen",
-        "--out",
-        out.to_str().expect("utf-8 path"),
-    ]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stdout: {stdout}\nstderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(stdout.contains("kill score: "), "{stdout}");
-    assert!(stdout.contains("surviving faults: none"), "{stdout}");
-
-    let result = read_json(&out, &output);
-    assert_eq!(result["clean"]["verdict"], "conformant");
-    assert_eq!(result["kill_score"].as_f64(), Some(1.0), "{result:#}");
-    assert_eq!(result["surviving"], serde_json::json!([]));
-    let faults = result["faults"].as_array().expect("faults array");
-    assert_eq!(result["total"].as_u64(), Some(faults.len() as u64));
-    assert_eq!(result["caught"], result["total"]);
-    for f in faults {
-        assert_eq!(f["caught"], true, "{f:#}");
-        assert!(
-            !f["failed_cases"]
-                .as_array()
-                .expect("failed_cases")
-                .is_empty(),
-            "{f:#}"
+    for name in ["meldewesen", "elterngeld", "kfz-zulassung"] {
+        let out = dir.path().join(format!("{name}.mutants.json"));
+        let output = konform(&[
+            "suite",
+            "mutants",
+            name,
+            "--exact",
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{name}: stdout: {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
         );
-    }
+        assert!(stdout.contains("surviving faults: none"), "{stdout}");
 
-    // Every MUST of the suite is broken by at least one fault, and each fault
-    // is caught by a case that verifies the requirement it breaks.
-    let suite = konform_suite::load_spec("meldewesen").expect("bundled suite loads");
-    let musts: BTreeSet<&str> = suite
-        .manifest
-        .requirements
-        .iter()
-        .filter(|r| r.level == Level::Must)
-        .map(|r| r.id.as_str())
-        .collect();
-    let broken: BTreeSet<&str> = faults
-        .iter()
-        .filter_map(|f| f["requirement"].as_str())
-        .collect();
-    let unbroken: Vec<_> = musts.difference(&broken).collect();
-    assert!(unbroken.is_empty(), "MUSTs without a fault: {unbroken:?}");
-    assert!(faults.len() >= musts.len());
-    for f in faults {
-        assert_eq!(f["caught_by_requirement"], true, "{f:#}");
+        let result = read_json(&out, &output);
+        assert_eq!(result["clean"]["verdict"], "conformant", "{name}");
+        assert_eq!(result["kill_score"].as_f64(), Some(1.0), "{result:#}");
+        let faults = result["faults"].as_array().expect("faults array");
+        assert_eq!(
+            faults.len(),
+            konform_reference::faults(name, "1.0").len(),
+            "{name}: every fault of the reference is run"
+        );
+        assert_eq!(result["exact"], result["total"], "{name}");
+        for f in faults {
+            let mut failed: Vec<&str> = f["failed_requirements"]
+                .as_array()
+                .expect("failed_requirements")
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            let mut declared: Vec<&str> = f["requirements"]
+                .as_array()
+                .expect("requirements")
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            failed.sort_unstable();
+            declared.sort_unstable();
+            assert_eq!(failed, declared, "{name}: {f:#}");
+            assert_eq!(f["caught_by_requirement"], true, "{f:#}");
+        }
+
+        // Every MUST of the suite is broken by at least one fault.
+        let suite = konform_suite::load_spec(name).expect("bundled suite loads");
+        let musts: BTreeSet<&str> = suite
+            .manifest
+            .requirements
+            .iter()
+            .filter(|r| r.level == Level::Must)
+            .map(|r| r.id.as_str())
+            .collect();
+        let broken: BTreeSet<&str> = faults
+            .iter()
+            .flat_map(|f| f["requirements"].as_array().expect("requirements").iter())
+            .filter_map(Value::as_str)
+            .collect();
+        let unbroken: Vec<_> = musts.difference(&broken).collect();
+        assert!(
+            unbroken.is_empty(),
+            "{name}: MUSTs without a fault: {unbroken:?}"
+        );
     }
 }
 

@@ -321,6 +321,9 @@ async fn rejudge_agrees_with_a_real_failing_run_and_catches_a_forged_verdict() {
         if c.verdict != Verdict::Skip {
             c.verdict = Verdict::Pass;
             c.reason = None;
+            c.error_kind = None;
+            c.failed_requirements.clear();
+            c.unverified_requirements.clear();
         }
     }
     let loaded = konform_suite::load_path(&suite).expect("probe suite");

@@ -322,6 +322,59 @@ pub struct AssertionOutcome {
     pub requirements: Vec<String>,
 }
 
+/// One line for a check: `status: expected 201, received 422 (title)` or,
+/// for a schema, `schema X: at /plz: … is not …`.
+pub fn describe_check(
+    check: &str,
+    expected: Option<&Value>,
+    received: Option<&Value>,
+    message: Option<&str>,
+) -> String {
+    if check.starts_with("schema ")
+        && let Some(m) = message
+    {
+        return format!("{check}: {m}");
+    }
+    let show = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => "nothing".into(),
+    };
+    let mut text = format!(
+        "{check}: expected {}, received {}",
+        show(expected),
+        show(received)
+    );
+    if let Some(m) = message {
+        text.push_str(&format!(" ({m})"));
+    }
+    text
+}
+
+impl AssertionOutcome {
+    /// One line saying what was checked, expected and received.
+    pub fn describe(&self) -> String {
+        describe_check(
+            &self.check,
+            self.expected.as_ref(),
+            self.received.as_ref(),
+            self.message.as_deref(),
+        )
+    }
+}
+
+impl FailedCheck {
+    /// One line saying what was checked, expected and received.
+    pub fn describe(&self) -> String {
+        describe_check(
+            &self.check,
+            self.expected.as_ref(),
+            self.received.as_ref(),
+            self.message.as_deref(),
+        )
+    }
+}
+
 /// A failed check, as listed under the requirement it broke.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

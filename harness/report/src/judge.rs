@@ -54,9 +54,19 @@ fn outcome(case: &CaseResult, id: &String) -> Outcome {
     }
 }
 
+/// The requirements a case blames: its failed requirements, or every one it
+/// lists for a failed case without attribution (format 1).
+pub fn blamed(case: &CaseResult) -> Vec<String> {
+    match case.verdict {
+        Verdict::Fail if unattributed(case) => case.requirements.clone(),
+        Verdict::Fail => case.failed_requirements.clone(),
+        _ => vec![],
+    }
+}
+
 /// The failed checks of `case` attributed to requirement `id` (every failed
 /// check, for an unattributed case).
-fn failed_checks(case: &CaseResult, id: &String) -> Vec<FailedCheck> {
+pub fn failed_checks(case: &CaseResult, id: &String) -> Vec<FailedCheck> {
     let legacy = unattributed(case);
     case.steps
         .iter()

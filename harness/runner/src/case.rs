@@ -401,29 +401,9 @@ fn prefix(stop: Stop, label: &str) -> Stop {
     }
 }
 
-/// One line for a failed assertion: `status: expected 201, received 422
-/// (Validation failed: …)` or, for a schema, `schema X: at /plz: … is not …`.
+/// One line for a failed assertion (see [`AssertionOutcome::describe`]).
 pub fn describe_failure(o: &konform_model::report::AssertionOutcome) -> String {
-    if o.check.starts_with("schema ")
-        && let Some(m) = &o.message
-    {
-        return format!("{}: {m}", o.check);
-    }
-    let show = |v: &Option<Value>| match v {
-        Some(Value::String(s)) => s.clone(),
-        Some(v) => v.to_string(),
-        None => "nothing".into(),
-    };
-    let mut text = format!(
-        "{}: expected {}, received {}",
-        o.check,
-        show(&o.expected),
-        show(&o.received)
-    );
-    if let Some(m) = &o.message {
-        text.push_str(&format!(" ({m})"));
-    }
-    text
+    o.describe()
 }
 
 /// A suite-side problem building the request (`error` of kind `fixture`).

@@ -3,9 +3,12 @@
 
 //! A purpose-built misbehaving HTTP server on loopback, written on raw TCP so
 //! it can break HTTP in ways a framework would not let it: wrong statuses,
-//! schema violations, silence, truncated and endless bodies, invalid JSON.
+//! schema violations, silence, truncated and endless bodies, invalid JSON,
+//! bodies that are not UTF-8, encodings nobody asked for, resets, JSON nested
+//! too deep, answers that change per request, and an echo of the request.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -60,6 +63,11 @@ pub async fn start_silent() -> Misbehaving {
 
 /// Reads the request head and returns the path.
 async fn read_path(stream: &mut TcpStream) -> Option<String> {
+    read_head(stream).await.map(|(path, _)| path)
+}
+
+/// Reads the request head and returns the path and the whole head.
+async fn read_head(stream: &mut TcpStream) -> Option<(String, String)> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 1024];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -69,8 +77,9 @@ async fn read_path(stream: &mut TcpStream) -> Option<String> {
         }
         buf.extend_from_slice(&chunk[..n]);
     }
-    let head = String::from_utf8_lossy(&buf);
-    head.split_whitespace().nth(1).map(str::to_string)
+    let head = String::from_utf8_lossy(&buf).into_owned();
+    let path = head.split_whitespace().nth(1)?.to_string();
+    Some((path, head))
 }
 
 fn response(status: &str, content_type: &str, body: &str) -> String {
@@ -81,9 +90,12 @@ fn response(status: &str, content_type: &str, body: &str) -> String {
 }
 
 async fn handle(mut stream: TcpStream) {
-    let Some(path) = read_path(&mut stream).await else {
+    let Some((path, head)) = read_head(&mut stream).await else {
         return;
     };
+    if handle_more(&path, &head, &mut stream).await {
+        return;
+    }
     let json = "application/json";
     let reply = match path.as_str() {
         "/" => response(
@@ -136,4 +148,90 @@ async fn handle(mut stream: TcpStream) {
     };
     let _ = stream.write_all(reply.as_bytes()).await;
     let _ = stream.shutdown().await;
+}
+
+/// `{"id":"a1"}` compressed with gzip (`gzip.compress(..., mtime=0)`).
+pub const GZIP_ID_A1: [u8; 31] = [
+    0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xab, 0x56, 0xca, 0x4c, 0x51, 0xb2,
+    0x52, 0x4a, 0x34, 0x54, 0xaa, 0x05, 0x00, 0x72, 0x0a, 0xba, 0x30, 0x0b, 0x00, 0x00, 0x00,
+];
+
+/// How deep `/deep` nests its arrays.
+pub const DEEP_LEVELS: usize = 200;
+
+/// Requests `/coin` has answered in this test binary: even ones get
+/// `heads`, odd ones `tails`, so consecutive requests always differ.
+static COIN: AtomicU64 = AtomicU64::new(0);
+
+fn raw_response(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status}\r\n");
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
+    let mut out = out.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// The paths added for the verdict-cause tests; `false` for any other path.
+async fn handle_more(path: &str, head: &str, stream: &mut TcpStream) -> bool {
+    let json = ("Content-Type", "application/json");
+    let reply = match path {
+        // Latin-1, honestly declared: still not UTF-8 JSON.
+        "/latin1" => raw_response(
+            "200 OK",
+            &[("Content-Type", "application/json; charset=iso-8859-1")],
+            b"{\"name\":\"M\xfcller\"}",
+        ),
+        // A gzip body konform never asked for (it sends no Accept-Encoding).
+        "/gzip" => raw_response("200 OK", &[json, ("Content-Encoding", "gzip")], &GZIP_ID_A1),
+        // Read the request, then reset the connection (RST, not FIN).
+        "/reset" => {
+            let _ = stream.set_zero_linger();
+            return true;
+        }
+        // Well-formed JSON nested deeper than konform parses.
+        "/deep" => {
+            let body = format!("{}{}", "[".repeat(DEEP_LEVELS), "]".repeat(DEEP_LEVELS));
+            raw_response("200 OK", &[json], body.as_bytes())
+        }
+        "/coin" => {
+            let n = COIN.fetch_add(1, Ordering::SeqCst);
+            let side = if n.is_multiple_of(2) {
+                "heads"
+            } else {
+                "tails"
+            };
+            raw_response(
+                "200 OK",
+                &[json],
+                format!(r#"{{"side":"{side}"}}"#).as_bytes(),
+            )
+        }
+        // The request head as received: `{"headers":[{"name","value"}...]}`,
+        // names in lower case, in the order they came.
+        "/echo-headers" => {
+            let headers: Vec<serde_json::Value> = head
+                .split("\r\n")
+                .skip(1)
+                .filter_map(|line| line.split_once(':'))
+                .map(|(name, value)| {
+                    serde_json::json!({
+                        "name": name.trim().to_ascii_lowercase(),
+                        "value": value.trim(),
+                    })
+                })
+                .collect();
+            let body = serde_json::json!({ "headers": headers }).to_string();
+            raw_response("200 OK", &[json], body.as_bytes())
+        }
+        _ => return false,
+    };
+    let _ = stream.write_all(&reply).await;
+    let _ = stream.shutdown().await;
+    true
 }

@@ -113,6 +113,12 @@ faults! {
         "An Umschreibung answers 200 but keeps the previous Halter.";
     UMSCHREIBUNG_AFTER_ABS = "umschreibung-after-ausserbetriebsetzung-allowed", "KFZ-ZUL-015",
         "A vehicle that is außer Betrieb gesetzt can be umgeschrieben.";
+    LENGTH_OFF_BY_ONE = "length-off-by-one", "KFZ-ZUL-016",
+        "Strings of exactly their maximum length (200, Hausnummer 20) are refused with LENGTH.";
+    PLZ_LEADING_ZERO_REJECTED = "plz-leading-zero-rejected", "KFZ-ZUL-017",
+        "A Postleitzahl that starts with 0 (Dresden, 01067) is refused with PLZ_FORMAT.";
+    PIN_FORMAT_UNCHECKED = "pin-format-unchecked", "KFZ-ZUL-018",
+        "A reservierungsPin of the wrong shape is not refused with PIN_FORMAT but compared with the register's PIN.";
 
     ABS_NOT_PERSISTED = "ausserbetriebsetzung-not-persisted", "KFZ-ABS-001",
         "The Außerbetriebsetzung is confirmed but the Zulassung stays zugelassen.";

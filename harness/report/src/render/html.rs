@@ -11,7 +11,7 @@
 
 use konform_model::report::{
     AssertionOutcome, BodyEvidence, CaseResult, ClassResult, ClassVerdict, Header, OverallVerdict,
-    Report, RequirementResult, RequirementVerdict, StepEvidence, Verdict,
+    Report, RequirementResult, RequirementVerdict, StepEvidence, StepRole, Verdict,
 };
 
 use super::{case_label, class_label, overall_label, requirement_label, suite_key};
@@ -306,7 +306,22 @@ fn requirement_row(m: &mut Markup, r: &RequirementResult) {
     m.raw("\">");
     m.el("<td><code>", &r.id, "</code></td>");
     m.el("<td>", r.level.as_str(), "</td>");
-    m.el("<td>", &r.text, "</td>");
+    m.raw("<td>");
+    m.text(&r.text);
+    if !r.failures.is_empty() {
+        m.raw("<ul class=\"small failures\">");
+        for f in &r.failures {
+            m.raw("<li>");
+            case_link(m, &f.case);
+            m.raw(" step ");
+            m.num(f.step as u64 + 1);
+            m.raw(": ");
+            m.text(&f.describe());
+            m.raw("</li>");
+        }
+        m.raw("</ul>");
+    }
+    m.raw("</td>");
     m.el("<td class=\"small\">", &r.source, "</td><td>");
     badge(m, kind, requirement_label(r.verdict));
     m.raw("</td><td class=\"small\">");
@@ -358,6 +373,27 @@ fn case_section(m: &mut Markup, report: &Report, c: &CaseResult) {
     m.raw(" · ");
     m.num(c.duration_ms);
     m.raw(" ms</p>\n");
+    let blamed = crate::judge::blamed(c);
+    if !blamed.is_empty() {
+        m.raw("<p class=\"small\">breaks ");
+        for (i, id) in blamed.iter().enumerate() {
+            if i > 0 {
+                m.raw(", ");
+            }
+            req_link(m, id);
+        }
+        m.raw("</p>\n");
+    }
+    if !c.unverified_requirements.is_empty() {
+        m.raw("<p class=\"small muted\">not verified by this case: ");
+        for (i, id) in c.unverified_requirements.iter().enumerate() {
+            if i > 0 {
+                m.raw(", ");
+            }
+            req_link(m, id);
+        }
+        m.raw("</p>\n");
+    }
     if let Some(reason) = &c.reason {
         m.raw("<p class=\"reason\"><strong>");
         m.raw(match c.verdict {
@@ -367,6 +403,9 @@ fn case_section(m: &mut Markup, report: &Report, c: &CaseResult) {
             Verdict::Pass => "Note: ",
         });
         m.raw("</strong>");
+        if let Some(kind) = c.error_kind {
+            m.el("<code>", kind.as_str(), "</code> ");
+        }
         m.text(reason);
         m.raw("</p>\n");
     }
@@ -381,7 +420,7 @@ fn case_section(m: &mut Markup, report: &Report, c: &CaseResult) {
         })
         .collect();
     if !failed.is_empty() {
-        m.raw("<table class=\"failed\">\n<thead><tr><th>Step</th><th>Check</th><th>Expected</th><th>Received</th></tr></thead>\n<tbody>\n");
+        m.raw("<table class=\"failed\">\n<thead><tr><th>Step</th><th>Check</th><th>Verifies</th><th>Expected</th><th>Received</th></tr></thead>\n<tbody>\n");
         for (step, a) in failed {
             m.raw("<tr><td>");
             m.num(step.index as u64 + 1);
@@ -389,6 +428,16 @@ fn case_section(m: &mut Markup, report: &Report, c: &CaseResult) {
             m.text(&a.check);
             if let Some(msg) = &a.message {
                 m.el("<div class=\"small muted\">", msg, "</div>");
+            }
+            m.raw("</td><td class=\"small\">");
+            if a.requirements.is_empty() {
+                m.raw("<span class=\"muted\">nothing (precondition)</span>");
+            }
+            for (i, id) in a.requirements.iter().enumerate() {
+                if i > 0 {
+                    m.raw(", ");
+                }
+                req_link(m, id);
             }
             m.raw("</td><td>");
             json_cell(m, a.expected.as_ref());
@@ -423,6 +472,11 @@ fn step_details(m: &mut Markup, step: &StepEvidence) {
     m.num(step.index as u64 + 1);
     if let Some(name) = &step.name {
         m.el(" <em>", name, "</em>");
+    }
+    match step.role {
+        Some(StepRole::Precondition) => m.raw(" <span class=\"muted\">(precondition)</span>"),
+        Some(StepRole::Cleanup) => m.raw(" <span class=\"muted\">(cleanup)</span>"),
+        None => {}
     }
     m.raw(": <code>");
     m.text(&format!("{} {}", step.request.method, step.request.url));
@@ -462,7 +516,19 @@ fn step_details(m: &mut Markup, step: &StepEvidence) {
             m.raw("\">");
             icon(m, kind);
             m.text(&a.check);
+            if !a.requirements.is_empty() {
+                m.el(
+                    " <span class=\"muted small\">",
+                    &a.requirements.join(", "),
+                    "</span>",
+                );
+            }
             m.raw("</li>\n");
+        }
+        for check in &step.not_evaluated {
+            m.raw("<li class=\"muted\">");
+            m.text(check);
+            m.raw(" — not evaluated</li>\n");
         }
         m.raw("</ul>\n");
     }

@@ -61,7 +61,11 @@ fn test_case(report: &Report, key: &str, case: &CaseResult) -> TestCase {
             };
             let mut s = TestCaseStatus::non_success(kind);
             s.set_message(reason.as_str());
-            s.set_type(case.verdict.as_str());
+            s.set_type(
+                case.error_kind
+                    .map(|k| k.as_str())
+                    .unwrap_or(case.verdict.as_str()),
+            );
             s.set_description(description(report, case));
             s
         }
@@ -91,9 +95,21 @@ fn description(report: &Report, case: &CaseResult) -> String {
     let mut text = String::new();
     text.push_str(&case.title);
     text.push('\n');
-    for id in &case.requirements {
-        let level = level_of(report, id).unwrap_or("?");
-        text.push_str(&format!("requirement {id} ({level})\n"));
+    for id in crate::judge::blamed(case) {
+        let level = level_of(report, &id).unwrap_or("?");
+        text.push_str(&format!("breaks {id} ({level})\n"));
+        for f in crate::judge::failed_checks(case, &id) {
+            text.push_str(&format!("  step {}: {}\n", f.step + 1, f.describe()));
+        }
+    }
+    if let Some(kind) = case.error_kind {
+        text.push_str(&format!("error kind: {kind}\n"));
+    }
+    if !case.unverified_requirements.is_empty() {
+        text.push_str(&format!(
+            "unverified: {}\n",
+            case.unverified_requirements.join(", ")
+        ));
     }
     if let Some(reason) = &case.reason {
         text.push_str(&format!("reason: {reason}\n"));

@@ -89,15 +89,23 @@ pub fn markdown(report: &Report) -> String {
         return md;
     }
     let _ = writeln!(md, "### Failing cases ({})\n", failing.len());
-    md.push_str("| Case | Verdict | Requirements | Reason |\n");
+    md.push_str("| Case | Verdict | Breaks (fail) / unverified (error) | Reason |\n");
     md.push_str("|---|---|---|---|\n");
     for c in failing.iter().take(MAX_LISTED) {
-        let reqs: Vec<String> = c
-            .requirements
+        // A failure names what it broke; an error what it left unverified.
+        let named = match c.verdict {
+            Verdict::Fail => crate::judge::blamed(c),
+            _ => c.unverified_requirements.clone(),
+        };
+        let reqs: Vec<String> = named
             .iter()
             .map(|r| format!("{} ({})", esc(r), level_of(report, r).unwrap_or("?")))
             .collect();
-        let reason = c.reason.as_deref().unwrap_or("");
+        let reason = match c.error_kind {
+            Some(kind) => format!("{kind}: {}", c.reason.as_deref().unwrap_or("")),
+            None => c.reason.clone().unwrap_or_default(),
+        };
+        let reason = reason.as_str();
         let _ = writeln!(
             md,
             "| `{}` {} | {} | {} | {} |",
