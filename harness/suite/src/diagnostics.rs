@@ -44,6 +44,7 @@ pub mod codes {
     pub const INVALID_JSONPATH: &str = "konform::invalid-jsonpath";
     pub const INVALID_POINTER: &str = "konform::invalid-pointer";
     pub const UNATTRIBUTED_REQUIREMENT: &str = "konform::unattributed-requirement";
+    pub const SUITE_ATTRIBUTED_IN_CASE: &str = "konform::suite-attributed-in-case";
     pub const INVALID_GENERATOR: &str = "konform::invalid-generator";
     pub const UNKNOWN_GENERATOR: &str = "konform::unknown-generator";
 }

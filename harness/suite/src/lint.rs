@@ -424,7 +424,34 @@ fn lint_attribution(
         }
     }
     let attributed = crate::attribution::case_requirements(case, &man.attribution);
+    let suite_attributed = [&man.attribution.well_formed, &man.attribution.problem];
+    // A status that inherits the case's list blames all of it when it fails.
+    let status_inherits = case.steps.iter().any(|s| {
+        !s.precondition
+            && s.verifies.is_none()
+            && s.expect
+                .status
+                .as_ref()
+                .is_some_and(|st| st.verifies().is_none())
+    });
     for (j, id) in case.verifies.iter().enumerate() {
+        if status_inherits && suite_attributed.iter().any(|a| a.as_ref() == Some(id)) {
+            out.push(
+                file.at(
+                    Diagnostic::warning(
+                        codes::SUITE_ATTRIBUTED_IN_CASE,
+                        format!(
+                            "case `{}` lists `{id}`, which suite.yaml's `attribution` already gives its checks",
+                            case.id
+                        ),
+                    )
+                    .with_label("inherited by the case's status checks")
+                    .with_help("a wrong status would blame it too; drop it from the list, or give the status its own `verifies` (`[]` for a premise)"),
+                    &format!("{ptr}/verifies/{j}"),
+                ),
+            );
+            continue;
+        }
         if known(id) && !attributed.contains(id) && man.attribution.well_formed.as_ref() != Some(id)
         {
             out.push(

@@ -284,6 +284,41 @@ fn warnings_do_not_fail_the_load() {
 }
 
 #[test]
+fn attribution_and_generators() {
+    // An unknown requirement in attribution, a generator pattern that does
+    // not parse, a case whose only check is attributed elsewhere, unknown
+    // requirements on a step and on a status, an undeclared generator.
+    check(
+        "attribution",
+        &[
+            (codes::UNKNOWN_REQUIREMENT, S, 9, 16),
+            (codes::INVALID_GENERATOR, S, 11, 19),
+            (codes::UNATTRIBUTED_REQUIREMENT, C, 5, 16),
+            (codes::UNKNOWN_REQUIREMENT, C, 8, 20),
+            (codes::UNKNOWN_GENERATOR, C, 12, 34),
+            (codes::UNKNOWN_REQUIREMENT, C, 14, 41),
+        ],
+    );
+}
+
+#[test]
+fn attribution_warnings_do_not_fail_the_load() {
+    // DM-002 is listed but only a precondition and a cleanup step touch it;
+    // DM-003 is the suite's problem requirement, which the second case's
+    // status would inherit (and blame) when it is listed.
+    let suite = load_path(&suite_dir("attribution-warnings"))
+        .unwrap_or_else(|d| panic!("{}", d.render(false)));
+    assert_eq!(
+        summary(&suite.warnings),
+        vec![
+            (codes::UNATTRIBUTED_REQUIREMENT, C.to_string(), 5, 24),
+            (codes::SUITE_ATTRIBUTED_IN_CASE, C.to_string(), 26, 24),
+        ]
+    );
+    insta::assert_snapshot!("attribution-warnings", snapshot_text(&suite.warnings));
+}
+
+#[test]
 fn load_spec_accepts_a_path() {
     let dir = suite_dir("valid");
     let suite = konform_suite::load_spec(dir.to_str().unwrap()).unwrap();
