@@ -23,7 +23,8 @@ use serde_json::Value;
 
 const SUITE_ID: &str = "wellformed@1.0.0";
 const WELL_FORMED: &str = "WF-000";
-const ALL_CLASSES: &str = "invalid-json, latin1, gzip, reset, hang, truncated, deep, coin, echo";
+const ALL_CLASSES: &str =
+    "stages, invalid-json, latin1, gzip, reset, hang, truncated, deep, coin, echo";
 
 fn suite() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wellformed/suites/wellformed/1.0.0")
@@ -510,4 +511,73 @@ async fn the_report_records_the_request_headers_that_were_sent() {
         recorded, on_the_wire,
         "the recorded request headers are the ones on the wire\n{ctx}"
     );
+}
+
+fn requirement_verdict<'r>(report: &'r Value, id: &str) -> &'r Value {
+    report["requirements"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["id"] == id))
+        .unwrap_or_else(|| panic!("requirement {id} missing"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_blames_its_step_a_precondition_blames_nothing_and_cleanup_always_runs() {
+    let server = support::misbehaving::start().await;
+    let run = run_class(&server.base_url(), "stages", &[]).await;
+    let report = &run.report;
+    let ctx = run.context();
+    assert_eq!(run.code, 1, "{ctx}");
+
+    // The precondition's 500 makes its case an error of kind precondition.
+    let pre = case(report, "wf.precondition-unmet");
+    assert_eq!(pre["verdict"], "error", "{ctx}");
+    assert_eq!(pre["error_kind"], "precondition", "{ctx}");
+    assert!(
+        pre["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("precondition not met")),
+        "{ctx}"
+    );
+    assert!(strings(&pre["failed_requirements"]).is_empty(), "{ctx}");
+    assert_eq!(strings(&pre["unverified_requirements"]), vec!["WF-011"]);
+    assert_eq!(pre["steps"][0]["role"], "precondition");
+    assert_eq!(pre["steps"].as_array().map(Vec::len), Some(1), "{ctx}");
+
+    // The second step's failure blames WF-011 only; the first step's
+    // requirement stays verified, the third step's is unverified.
+    let blame = case(report, "wf.blame-by-step");
+    assert_eq!(blame["verdict"], "fail", "{ctx}");
+    assert_eq!(strings(&blame["failed_requirements"]), vec!["WF-011"]);
+    assert_eq!(strings(&blame["unverified_requirements"]), vec!["WF-012"]);
+    let failures = requirement_verdict(report, "WF-011")["failures"]
+        .as_array()
+        .expect("failures of WF-011");
+    assert_eq!(failures.len(), 1, "{ctx}");
+    assert_eq!(failures[0]["case"], "wf.blame-by-step");
+    assert_eq!(failures[0]["step"], 1);
+    assert_eq!(failures[0]["check"], "status");
+    assert_eq!(failures[0]["expected"], 200);
+    assert_eq!(failures[0]["received"], 500);
+    assert_eq!(requirement_verdict(report, "WF-010")["verdict"], "pass");
+    assert_eq!(requirement_verdict(report, "WF-011")["verdict"], "fail");
+    assert_eq!(requirement_verdict(report, "WF-012")["verdict"], "error");
+
+    // The finally step ran after the failure; its failed check changed nothing.
+    let steps = blame["steps"].as_array().expect("steps");
+    let names: Vec<&str> = steps.iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(names, vec!["first", "second", "cleanup"], "{ctx}");
+    let cleanup = &steps[2];
+    assert_eq!(cleanup["role"], "cleanup");
+    assert_eq!(cleanup["assertions"][0]["passed"], false);
+    assert!(cleanup["assertions"][0].get("requirements").is_none());
+
+    // The terminal names the broken requirement with its failed check.
+    assert!(run.stdout.contains("breaks WF-011 (MUST)"), "{ctx}");
+    assert!(
+        run.stdout
+            .contains("step 2 `second`: status: expected 200, received 500"),
+        "{ctx}"
+    );
+    assert!(!run.stdout.contains("breaks WF-010"), "{ctx}");
+    assert!(!run.stdout.contains("breaks WF-012"), "{ctx}");
 }

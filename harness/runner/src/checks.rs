@@ -774,6 +774,90 @@ fn check_body(
 mod tests {
     use super::*;
 
+    fn expected(entries: &[(Option<&str>, Option<&str>)]) -> Vec<ExpectedError> {
+        entries
+            .iter()
+            .map(|(rule, pointer)| ExpectedError {
+                rule: rule.map(str::to_string),
+                pointer: pointer.map(str::to_string),
+            })
+            .collect()
+    }
+
+    fn list_passes(expect: ErrorListExpect, errors: Value) -> bool {
+        let actual: Vec<&Value> = errors.as_array().unwrap().iter().collect();
+        check_error_list(&expect, &actual, &["R".to_string()])
+            .iter()
+            .all(|o| o.passed)
+    }
+
+    #[test]
+    fn error_lists_match_rule_and_pointer_in_one_error() {
+        let fin_at_fin = expected(&[(Some("FIN_FORMAT"), Some("/fin"))]);
+        // The rule reported at another pointer does not count.
+        assert!(!list_passes(
+            ErrorListExpect::Contains(fin_at_fin.clone()),
+            json!([{"rule": "FIN_FORMAT", "pointer": "/evb"}, {"rule": "REQUIRED", "pointer": "/fin"}])
+        ));
+        assert!(list_passes(
+            ErrorListExpect::Contains(fin_at_fin.clone()),
+            json!([{"rule": "REQUIRED", "pointer": "/x"}, {"rule": "FIN_FORMAT", "pointer": "/fin"}])
+        ));
+        // `exactly` refuses a spurious extra error, `contains` does not.
+        let extra = json!([{"rule": "FIN_FORMAT", "pointer": "/fin"}, {"rule": "LENGTH", "pointer": "/name"}]);
+        assert!(list_passes(
+            ErrorListExpect::Contains(fin_at_fin.clone()),
+            extra.clone()
+        ));
+        assert!(!list_passes(
+            ErrorListExpect::Exactly(fin_at_fin.clone()),
+            extra
+        ));
+        // A second violation that is never reported fails.
+        let two = expected(&[
+            (Some("FIN_FORMAT"), Some("/fin")),
+            (Some("EVB_FORMAT"), Some("/evb")),
+        ]);
+        assert!(!list_passes(
+            ErrorListExpect::Exactly(two.clone()),
+            json!([{"rule": "FIN_FORMAT", "pointer": "/fin"}])
+        ));
+        // Order does not matter.
+        assert!(list_passes(
+            ErrorListExpect::Exactly(two),
+            json!([{"rule": "EVB_FORMAT", "pointer": "/evb"}, {"rule": "FIN_FORMAT", "pointer": "/fin"}])
+        ));
+        // One error cannot satisfy two entries (a duplicate is needed twice).
+        let twice = expected(&[(Some("LENGTH"), None), (Some("LENGTH"), None)]);
+        assert!(!list_passes(
+            ErrorListExpect::Contains(twice.clone()),
+            json!([{"rule": "LENGTH", "pointer": "/a"}])
+        ));
+        assert!(list_passes(
+            ErrorListExpect::Exactly(twice),
+            json!([{"rule": "LENGTH", "pointer": "/a"}, {"rule": "LENGTH", "pointer": "/b"}])
+        ));
+        // The matching is maximal: a greedy first pick must not starve a later entry.
+        let loose_then_tight = expected(&[(Some("LENGTH"), None), (Some("LENGTH"), Some("/a"))]);
+        assert!(list_passes(
+            ErrorListExpect::Exactly(loose_then_tight),
+            json!([{"rule": "LENGTH", "pointer": "/a"}, {"rule": "LENGTH", "pointer": "/b"}])
+        ));
+    }
+
+    #[test]
+    fn nesting_depth_is_measured_outside_strings() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(nesting_exceeds(deep.as_bytes(), MAX_JSON_DEPTH));
+        let shallow_with_brackets_in_strings = format!("[\"{}\"]", "[".repeat(500));
+        assert!(!nesting_exceeds(
+            shallow_with_brackets_in_strings.as_bytes(),
+            MAX_JSON_DEPTH
+        ));
+        assert!(!nesting_exceeds(br#"{"a": "\"[[[[", "b": [[1]]}"#, 3));
+        assert!(nesting_exceeds(br#"{"a": [[1]]}"#, 2));
+    }
+
     #[test]
     fn numbers_compare_by_value() {
         assert!(json_equal(&json!(1), &json!(1.0)));

@@ -49,7 +49,7 @@ impl Compiled {
             }
             Ok(())
         };
-        for step in cases.iter().flat_map(|c| &c.steps) {
+        for step in cases.iter().flat_map(|c| c.steps.iter().chain(&c.finally)) {
             let expect = &step.expect;
             if let Some(r) = &expect.schema {
                 references.push(r.reference());
