@@ -343,10 +343,9 @@ async fn run_step(
         body: &response.body,
     };
     let attr = Attributor {
-        case: &state.case.verifies,
-        step: step.verifies.as_deref(),
-        suite: &ctx.attribution,
+        // A cleanup step verifies nothing either.
         verifies_nothing: role.is_some(),
+        ..Attributor::for_step(state.case, step, &ctx.attribution)
     };
     let checked = checks::check(
         &step.expect,
@@ -377,13 +376,13 @@ async fn run_step(
         .find(|o| !o.passed && !o.requirements.is_empty());
     let unmet = step_evidence.assertions.iter().find(|o| !o.passed);
     let stop = if let Some(failed) = blamed {
-        Some(Stop::Fail(describe_failure(failed)))
+        Some(Stop::Fail(failed.describe()))
     } else if let Some((kind, e)) = checked.error {
         step_evidence.error = Some(e.clone());
         step_evidence.error_kind = Some(kind);
         Some(Stop::Error(kind, e))
     } else if let Some(unmet) = unmet {
-        let reason = format!("precondition not met: {}", describe_failure(unmet));
+        let reason = format!("precondition not met: {}", unmet.describe());
         step_evidence.error_kind = Some(ErrorKind::Precondition);
         Some(Stop::Error(ErrorKind::Precondition, reason))
     } else {
@@ -399,11 +398,6 @@ fn prefix(stop: Stop, label: &str) -> Stop {
         Stop::Error(k, r) => Stop::Error(k, format!("{label}: {r}")),
         Stop::Skip(r) => Stop::Skip(r),
     }
-}
-
-/// One line for a failed assertion (see [`AssertionOutcome::describe`]).
-pub fn describe_failure(o: &konform_model::report::AssertionOutcome) -> String {
-    o.describe()
 }
 
 /// A suite-side problem building the request (`error` of kind `fixture`).

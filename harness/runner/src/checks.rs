@@ -108,15 +108,15 @@ fn nesting_exceeds(body: &[u8], limit: usize) -> bool {
     false
 }
 
-/// Descriptions of the checks of `expect` and `captures` after the status,
-/// for listing what a failure left unevaluated.
-fn described_checks(
+/// Descriptions of the checks a failure left unevaluated: everything after
+/// the status, or (`body_only`) everything that needs the body.
+fn unevaluated_checks(
     expect: &Expect,
     captures: &indexmap::IndexMap<String, Capture>,
-    from_json_on: bool,
+    body_only: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
-    if !from_json_on {
+    if !body_only {
         out.extend(expect.headers.iter().map(|h| format!("header {}", h.name)));
     }
     if expect.problem.is_some() {
@@ -130,7 +130,7 @@ fn described_checks(
         out.push(format!("body {at}"));
     }
     for (name, c) in captures {
-        if !from_json_on || c.pointer.is_some() {
+        if !body_only || c.pointer.is_some() {
             out.push(format!("capture {name}"));
         }
     }
@@ -164,7 +164,7 @@ pub fn check(
         });
         if !passed {
             // The rest would only repeat the same failure in other words.
-            result.not_evaluated = described_checks(expect, captures, false);
+            result.not_evaluated = unevaluated_checks(expect, captures, false);
             return result;
         }
     }
@@ -188,7 +188,7 @@ pub fn check(
         WellFormed::Json(json) => json,
         WellFormed::NotNeeded => None,
         WellFormed::Broken => {
-            result.not_evaluated = described_checks(expect, captures, true);
+            result.not_evaluated = unevaluated_checks(expect, captures, true);
             return result;
         }
     };

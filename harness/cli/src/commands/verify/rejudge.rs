@@ -346,15 +346,10 @@ impl Replay<'_> {
                 .iter()
                 .find(|o| !o.passed && !o.requirements.is_empty());
             return match blamed {
-                Some(b) => {
-                    StepOutcome::Stop(Verdict::Fail, konform_runner::case::describe_failure(b))
-                }
+                Some(b) => StepOutcome::Stop(Verdict::Fail, b.describe()),
                 None => StepOutcome::Stop(
                     Verdict::Error,
-                    format!(
-                        "precondition not met: {}",
-                        konform_runner::case::describe_failure(failed)
-                    ),
+                    format!("precondition not met: {}", failed.describe()),
                 ),
             };
         }
