@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
+use support::report_schema::assert_valid_report;
 
 fn probe_suite() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/probe/suites/probe/1.0.0")
@@ -77,18 +78,6 @@ fn verdict_and_reason(report: &Value, id: &str) -> (String, String) {
         c["verdict"].as_str().unwrap_or_default().to_string(),
         c["reason"].as_str().unwrap_or_default().to_string(),
     )
-}
-
-fn assert_valid_report(report: &Value) {
-    let schema: Value =
-        serde_json::from_str(include_str!("../../../schemas/konform/report.schema.json"))
-            .expect("report schema is JSON");
-    let validator = jsonschema::validator_for(&schema).expect("report schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(report)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "report violates its schema: {errors:#?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

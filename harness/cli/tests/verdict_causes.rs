@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
+use support::report_schema::assert_valid_report;
 
 const SUITE_ID: &str = "wellformed@1.0.0";
 const WELL_FORMED: &str = "WF-000";
@@ -99,22 +100,6 @@ async fn run_class(base_url: &str, class: &str, extra: &[&str]) -> RunResult {
         stderr,
         report,
     }
-}
-
-fn assert_valid_report(report: &Value) {
-    let schema: Value =
-        serde_json::from_str(include_str!("../../../schemas/konform/report.schema.json"))
-            .expect("report schema is JSON");
-    let validator = jsonschema::validator_for(&schema).expect("report schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(report)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "report violates its schema: {errors:#?}\n{}",
-        serde_json::to_string_pretty(report).unwrap_or_default()
-    );
 }
 
 fn case<'r>(report: &'r Value, id: &str) -> &'r Value {

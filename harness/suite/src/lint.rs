@@ -348,17 +348,7 @@ fn lint_case(
         generators: manifest.map(|m| m.generators.keys().map(String::as_str).collect()),
         captures: HashSet::new(),
     };
-    let steps = case
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(j, s)| (format!("{ptr}/steps/{j}"), s));
-    let finally = case
-        .finally
-        .iter()
-        .enumerate()
-        .map(|(j, s)| (format!("{ptr}/finally/{j}"), s));
-    for (sp, step) in steps.chain(finally) {
+    for (sp, step) in steps_with_pointers(case, ptr) {
         lint_step(file, step, &sp, &scope, schemas, out);
         for (name, cap) in &step.capture {
             if let Some(p) = &cap.pointer {
@@ -368,6 +358,17 @@ fn lint_case(
             scope.captures.insert(name);
         }
     }
+}
+
+/// The steps of a case, then its `finally` steps, each with its JSON Pointer.
+fn steps_with_pointers<'c>(case: &'c Case, ptr: &str) -> Vec<(String, &'c Step)> {
+    let steps = case
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(j, s)| (format!("{ptr}/steps/{j}"), s));
+    let finally = (case.finally.iter().enumerate()).map(|(j, s)| (format!("{ptr}/finally/{j}"), s));
+    steps.chain(finally).collect()
 }
 
 /// Every `verifies` names a known requirement, and every requirement a case
@@ -387,17 +388,7 @@ fn lint_attribution(
             }
         }
     };
-    let steps = case
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(j, s)| (format!("{ptr}/steps/{j}"), s));
-    let finally = case
-        .finally
-        .iter()
-        .enumerate()
-        .map(|(j, s)| (format!("{ptr}/finally/{j}"), s));
-    for (sp, step) in steps.chain(finally) {
+    for (sp, step) in steps_with_pointers(case, ptr) {
         check(step.verifies.as_deref(), sp.clone());
         let e = &step.expect;
         let ep = format!("{sp}/expect");

@@ -1,2 +1,3 @@
 pub mod chromium;
 pub mod misbehaving;
+pub mod report_schema;
