@@ -218,13 +218,18 @@ fn req_list(m: &mut Markup, label: &'static str, ids: &[String]) {
     m.raw("<p class=\"small\">");
     m.raw(label);
     m.raw(": ");
+    req_links(m, ids);
+    m.raw("</p>\n");
+}
+
+/// Links to requirements, comma-separated.
+fn req_links(m: &mut Markup, ids: &[String]) {
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
             m.raw(", ");
         }
         req_link(m, id);
     }
-    m.raw("</p>\n");
 }
 
 fn req_link(m: &mut Markup, id: &str) {
@@ -376,22 +381,12 @@ fn case_section(m: &mut Markup, report: &Report, c: &CaseResult) {
     let blamed = crate::judge::blamed(c);
     if !blamed.is_empty() {
         m.raw("<p class=\"small\">breaks ");
-        for (i, id) in blamed.iter().enumerate() {
-            if i > 0 {
-                m.raw(", ");
-            }
-            req_link(m, id);
-        }
+        req_links(m, &blamed);
         m.raw("</p>\n");
     }
     if !c.unverified_requirements.is_empty() {
         m.raw("<p class=\"small muted\">not verified by this case: ");
-        for (i, id) in c.unverified_requirements.iter().enumerate() {
-            if i > 0 {
-                m.raw(", ");
-            }
-            req_link(m, id);
-        }
+        req_links(m, &c.unverified_requirements);
         m.raw("</p>\n");
     }
     if let Some(reason) = &c.reason {
@@ -433,12 +428,7 @@ fn case_section(m: &mut Markup, report: &Report, c: &CaseResult) {
             if a.requirements.is_empty() {
                 m.raw("<span class=\"muted\">nothing (precondition)</span>");
             }
-            for (i, id) in a.requirements.iter().enumerate() {
-                if i > 0 {
-                    m.raw(", ");
-                }
-                req_link(m, id);
-            }
+            req_links(m, &a.requirements);
             m.raw("</td><td>");
             json_cell(m, a.expected.as_ref());
             m.raw("</td><td>");
