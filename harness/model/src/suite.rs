@@ -42,6 +42,39 @@ pub struct SuiteManifest {
     /// `*.yaml` under `cases/`, sorted by path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cases: Option<Vec<String>>,
+    /// What the suite knowingly leaves uncovered (`konform suite coverage`).
+    #[serde(default, skip_serializing_if = "Coverage::is_empty")]
+    pub coverage: Coverage,
+}
+
+/// Coverage gaps the author accepts, each with the reason.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_covered: Vec<CoverageWaiver>,
+}
+
+impl Coverage {
+    pub fn is_empty(&self) -> bool {
+        self.not_covered.is_empty()
+    }
+}
+
+/// One accepted gap: an operation (all of it, or one documented `status`),
+/// or a rule id of the contract's `x-rules`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageWaiver {
+    /// OpenAPI `operationId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// A documented response status of `operation` (`"500"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    pub reason: String,
 }
 
 /// Requirements that checks of a kind are attributed to, whatever their case
@@ -155,11 +188,66 @@ pub struct ConformanceClass {
     pub requirements: Vec<String>,
 }
 
-/// A case file: a list of cases.
+/// A case file: a list of cases and of probes the cases are derived from.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CaseFile {
+    #[serde(default)]
     pub cases: Vec<Case>,
+    /// Contract-derived probes: each expands, at load time, into one case per
+    /// constraint the interface's OpenAPI declares for the operation's request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<Probe>,
+}
+
+/// A request the author knows to be valid, from which konform derives one
+/// case per declared constraint of the operation's request body: the value
+/// at the boundary (expected: the step's success) and the value just outside
+/// (expected: a rejection naming the member's pointer and the contract's rule).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Probe {
+    /// Prefix of the derived case ids (`<id>.<member path>.<constraint>`).
+    pub id: String,
+    /// Prefix of the derived case titles (default: the operation id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub class: String,
+    /// The OpenAPI `operationId` whose request the probes vary.
+    pub operation: String,
+    /// Requirements by the contract's rule id (`LENGTH: [KFZ-ZUL-016]`);
+    /// `"*"` stands for every rule not named and for constraints without one.
+    pub verifies: IndexMap<String, Vec<String>>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub fixtures: IndexMap<String, Value>,
+    /// Steps that prepare state (run as preconditions before the probe).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub setup: Vec<Step>,
+    /// The valid request and what its success looks like (`expect.status`).
+    pub step: Step,
+    /// Members the contract requires to agree (`[/wohnung, /wohnungsgeberbestaetigung/wohnung]`):
+    /// a boundary value given to a member under the first pointer is given to
+    /// the same member under the others too, so that it is accepted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub linked: Vec<Vec<String>>,
+    /// Status of a rejection (default: 422 when the operation documents it, else 400).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reject_status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub finally: Vec<Step>,
+    /// Derived probes the author leaves out, each with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<ProbeExclusion>,
+}
+
+/// One derived probe left out: `probe` is the derived case id without the
+/// probe's own prefix (`halter.name.maxLength.at`); `*` stands for any run
+/// of characters (`suchdaten.*.at`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeExclusion {
+    pub probe: String,
+    pub reason: String,
 }
 
 /// One test: the requirements it verifies, its fixtures and its ordered steps.

@@ -60,6 +60,7 @@ fn manifest_of(report: &Report) -> Result<SuiteManifest, MergeError> {
         fixtures: Default::default(),
         attribution: Default::default(),
         generators: Default::default(),
+        coverage: Default::default(),
         personal_data: vec![],
         requirements: report
             .requirements

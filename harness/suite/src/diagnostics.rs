@@ -47,6 +47,9 @@ pub mod codes {
     pub const SUITE_ATTRIBUTED_IN_CASE: &str = "konform::suite-attributed-in-case";
     pub const INVALID_GENERATOR: &str = "konform::invalid-generator";
     pub const UNKNOWN_GENERATOR: &str = "konform::unknown-generator";
+    pub const PROBE: &str = "konform::probe";
+    pub const PROBE_UNMAPPED_RULE: &str = "konform::probe-unmapped-rule";
+    pub const PROBE_UNUSED_EXCLUSION: &str = "konform::probe-unused-exclusion";
 }
 
 /// How bad a diagnostic is: errors stop a load, warnings do not.

@@ -10,6 +10,12 @@
 //!    no leading zeros; `0` for an empty file), one NUL byte, then the file's
 //!    bytes, unmodified (no line-ending normalisation).
 //! 4. The digest is `sha256:` followed by the 64 lowercase hex digits.
+//! 5. A suite with contract-derived probes (`probes:` in a case file) also
+//!    lists, with the suite's files, every contract file the probes were
+//!    derived from (the OpenAPI document and the schema files its request
+//!    bodies reference) under the path `schemas/<path below schemas/>`, with
+//!    the file's bytes: a changed constraint changes the derived cases, and so
+//!    the digest.
 //!
 //! The length prefix makes the listing unambiguous, so no two different sets
 //! of files produce the same byte stream.

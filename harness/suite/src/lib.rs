@@ -9,6 +9,8 @@
 //! - [`attribution`]: which requirements a check verifies.
 //! - [`template`]: the `{{ ns.name }}` template language shared with the runner.
 //! - [`generator`]: patterns for `{{ unique.KIND.NAME }}` values.
+//! - [`probe`]: cases derived from the interface's OpenAPI (contract-derived probes).
+//! - [`coverage`]: operations, statuses, rule ids and constraints a suite covers.
 //! - [`files`], [`bundled`]: where suites come from and how specs resolve.
 //! - [`schemas`]: the `schemas/` folder (`$ref` targets, konform's own schemas).
 //! - [`yaml`]: YAML parsing and [`yaml::parse_document`] (also used for target files).
@@ -16,12 +18,14 @@
 
 pub mod attribution;
 pub mod bundled;
+pub mod coverage;
 pub mod diagnostics;
 pub mod digest;
 pub mod files;
 pub mod generator;
 pub mod lint;
 pub mod load;
+pub mod probe;
 pub mod schemas;
 pub mod template;
 pub mod validate;

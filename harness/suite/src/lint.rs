@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, Source, codes};
 use crate::files::FolderId;
+use crate::load::ProbeDerivation;
 use crate::schemas::{RefStatus, SchemaSet};
 use crate::template::{self, Namespace};
 use crate::yaml::{SpanIndex, escape_token};
@@ -58,6 +59,8 @@ pub struct LintInput<'a> {
     pub case_file_count: usize,
     pub schemas: &'a SchemaSet,
     pub folder: Option<&'a FolderId>,
+    /// What the case files' probes derived.
+    pub probes: &'a [ProbeDerivation],
 }
 
 /// Runs every semantic check.
@@ -96,14 +99,182 @@ pub fn lint(input: &LintInput<'_>) -> Diagnostics {
             );
         }
     }
+    for file in input.case_files {
+        for derivation in input.probes.iter().filter(|p| p.file == file.source.name) {
+            lint_probe(file, derivation, input, &mut case_ids, &mut out);
+        }
+    }
     if let (Some(m), true, true) = (
         input.manifest,
         input.all_case_files_loaded,
         input.case_file_count > 0,
     ) {
-        lint_coverage(m, input.case_files, &mut out);
+        lint_coverage(m, input.case_files, input.probes, &mut out);
     }
     out
+}
+
+/// A probe: its operation and body derive, its rules map to requirements
+/// of the suite, its exclusions still match, its derived ids are unique and
+/// its steps are sound.
+fn lint_probe<'a>(
+    file: &Parsed<CaseFile>,
+    derivation: &'a ProbeDerivation,
+    input: &LintInput<'_>,
+    case_ids: &mut HashMap<&'a str, String>,
+    out: &mut Diagnostics,
+) {
+    let ptr = format!("/probes/{}", derivation.index);
+    let probe = &derivation.probe;
+    let manifest = input.manifest.map(|m| &m.value);
+    let d = match &derivation.result {
+        Ok(d) => d,
+        Err(e) => {
+            let at = match e {
+                crate::probe::ProbeError::NoValidBody => format!("{ptr}/step/request"),
+                crate::probe::ProbeError::NoOpenApi => ptr.clone(),
+                _ => format!("{ptr}/operation"),
+            };
+            out.push(
+                file.at(
+                    Diagnostic::error(codes::PROBE, format!("probe `{}`: {e}", probe.id))
+                        .with_label("nothing can be derived"),
+                    &at,
+                ),
+            );
+            return;
+        }
+    };
+    if let Some(man) = manifest {
+        if !man.classes.iter().any(|c| c.id == probe.class) {
+            out.push(
+                file.at(
+                    Diagnostic::error(
+                        codes::UNKNOWN_CLASS,
+                        format!("unknown conformance class `{}`", probe.class),
+                    )
+                    .with_label("not a class of suite.yaml"),
+                    &format!("{ptr}/class"),
+                ),
+            );
+        }
+        for (rule, reqs) in &probe.verifies {
+            for (j, rid) in reqs.iter().enumerate() {
+                if !man.requirements.iter().any(|r| &r.id == rid) {
+                    let at = format!("{ptr}/verifies/{}/{j}", escape_token(rule));
+                    out.push(file.at(unknown_requirement(rid), &at));
+                }
+            }
+        }
+    }
+    let contract_rules = manifest
+        .and_then(|m| m.interface.openapi.as_deref())
+        .and_then(|o| input.schemas.get(o))
+        .and_then(|o| o.get("x-rules"))
+        .and_then(Value::as_object);
+    if let Some(rules) = contract_rules {
+        for rule in probe.verifies.keys() {
+            if rule != "*" && !rules.contains_key(rule) {
+                out.push(
+                    file.at(
+                        Diagnostic::error(
+                            codes::PROBE,
+                            format!("rule `{rule}` is not one of the contract's x-rules"),
+                        )
+                        .with_label("unknown rule"),
+                        &format!("{ptr}/verifies/{}", escape_token(rule)),
+                    ),
+                );
+            }
+        }
+    }
+    // One diagnostic per unmapped rule, with the probes that test it.
+    let mut unmapped: Vec<(&Option<String>, Vec<&str>)> = Vec::new();
+    for (slug, rule) in &d.unmapped {
+        match unmapped.iter_mut().find(|(r, _)| *r == rule) {
+            Some((_, slugs)) => slugs.push(slug),
+            None => unmapped.push((rule, vec![slug])),
+        }
+    }
+    for (rule, slugs) in unmapped {
+        let what = rule.as_deref().map_or_else(
+            || "constraints without a rule id".to_string(),
+            |r| format!("rule `{r}`"),
+        );
+        let shown: Vec<&str> = slugs.iter().take(3).copied().collect();
+        let more = if slugs.len() > 3 {
+            format!(" and {} more", slugs.len() - 3)
+        } else {
+            String::new()
+        };
+        out.push(file.at(
+            Diagnostic::error(
+                codes::PROBE_UNMAPPED_RULE,
+                format!(
+                    "{what}: {} derived probes ({}{more}) test it, but `verifies` maps it to no requirement",
+                    slugs.len(),
+                    shown.join(", ")
+                ),
+            )
+            .with_label("no requirement for it")
+            .with_help("map the rule (or \"*\") to requirements, or exclude the probes with a reason"),
+            &format!("{ptr}/verifies"),
+        ));
+    }
+    for i in &d.unused_exclusions {
+        out.push(
+            file.at(
+                Diagnostic::error(
+                    codes::PROBE_UNUSED_EXCLUSION,
+                    format!(
+                        "exclusion `{}` matches no derived probe",
+                        probe.exclude[*i].probe
+                    ),
+                )
+                .with_label("matches nothing")
+                .with_help(
+                    "derived ids are listed by `konform list cases`; remove stale exclusions",
+                ),
+                &format!("{ptr}/exclude/{i}/probe"),
+            ),
+        );
+    }
+    for derived in &d.cases {
+        let id = derived.case.id.as_str();
+        if let Some(first) = case_ids.get(id) {
+            out.push(
+                file.at(
+                    Diagnostic::error(codes::DUPLICATE_CASE, format!("duplicate case id `{id}`"))
+                        .with_label("derived here")
+                        .with_help(format!("first defined at {first}")),
+                    &format!("{ptr}/id"),
+                ),
+            );
+        } else {
+            case_ids.insert(id, file.loc(&format!("{ptr}/id")));
+        }
+    }
+    let mut scope = Scope {
+        fixtures: manifest.map(|m| {
+            m.fixtures
+                .keys()
+                .chain(probe.fixtures.keys())
+                .map(String::as_str)
+                .collect()
+        }),
+        generators: manifest.map(|m| m.generators.keys().map(String::as_str).collect()),
+        captures: HashSet::new(),
+    };
+    let steps = (probe.setup.iter().enumerate())
+        .map(|(j, s)| (format!("{ptr}/setup/{j}"), s))
+        .chain(std::iter::once((format!("{ptr}/step"), &probe.step)))
+        .chain((probe.finally.iter().enumerate()).map(|(j, s)| (format!("{ptr}/finally/{j}"), s)));
+    for (sp, step) in steps {
+        lint_step(file, step, &sp, &scope, input.schemas, out);
+        scope
+            .captures
+            .extend(step.capture.keys().map(String::as_str));
+    }
 }
 
 fn lint_manifest(m: &Parsed<SuiteManifest>, input: &LintInput<'_>, out: &mut Diagnostics) {
@@ -262,11 +433,21 @@ fn unknown_requirement(id: &str) -> Diagnostic {
     .with_label("not in the requirement catalogue of suite.yaml")
 }
 
-fn lint_coverage(m: &Parsed<SuiteManifest>, files: &[Parsed<CaseFile>], out: &mut Diagnostics) {
+fn lint_coverage(
+    m: &Parsed<SuiteManifest>,
+    files: &[Parsed<CaseFile>],
+    probes: &[ProbeDerivation],
+    out: &mut Diagnostics,
+) {
     let attribution = &m.value.attribution;
+    let derived = probes
+        .iter()
+        .filter_map(|p| p.result.as_ref().ok())
+        .flat_map(|d| d.cases.iter().map(|c| &c.case));
     let mut verified: HashSet<String> = files
         .iter()
         .flat_map(|f| f.value.cases.iter())
+        .chain(derived)
         .flat_map(|c| {
             let mut reqs = crate::attribution::case_requirements(c, attribution);
             reqs.extend(c.verifies.iter().cloned());

@@ -4,15 +4,16 @@
 
 use std::path::Path;
 
-use konform_model::suite::{Case, CaseFile, SuiteManifest};
+use konform_model::suite::{Case, CaseFile, Probe, SuiteManifest};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::bundled::{self, SuiteSource};
 use crate::diagnostics::{Diagnostic, Diagnostics, Source, codes};
-use crate::digest::digest;
+use crate::digest::digest_entries;
 use crate::files::SuiteFiles;
 use crate::lint::{LintInput, Parsed, lint};
+use crate::probe::{Derivation, ProbeError, derive};
 use crate::schemas::{SchemaSet, konform_schema};
 use crate::validate::validate;
 use crate::yaml::{deserialize, parse_yaml};
@@ -36,6 +37,18 @@ pub struct LoadedSuite {
     /// The schema set the suite's `$ref`s were resolved against; the runner
     /// compiles its validators from the same set.
     pub schemas: SchemaSet,
+    /// What each probe derived (its cases are part of `cases`).
+    pub probes: Vec<ProbeDerivation>,
+}
+
+/// The derivation of one probe of a case file.
+#[derive(Debug, Clone)]
+pub struct ProbeDerivation {
+    /// The case file and the probe's index in its `probes`.
+    pub file: String,
+    pub index: usize,
+    pub probe: Probe,
+    pub result: Result<Derivation, ProbeError>,
 }
 
 impl LoadedSuite {
@@ -96,7 +109,6 @@ fn parse_file<T: DeserializeOwned>(
 /// Loads a suite from its files. `schemas` is the `schemas/` folder that
 /// `expect.schema` references and `interface.openapi` resolve against.
 pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagnostics> {
-    let digest = digest(&files);
     let mut diags = Diagnostics::new();
 
     let (manifest, raw) = match files.get(MANIFEST) {
@@ -160,6 +172,29 @@ pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagn
         }
     }
 
+    let openapi = manifest
+        .as_ref()
+        .and_then(|m| m.value.interface.openapi.clone());
+    let suite_fixtures = manifest
+        .as_ref()
+        .map(|m| m.value.fixtures.clone())
+        .unwrap_or_default();
+    let probes: Vec<ProbeDerivation> = case_files
+        .iter()
+        .flat_map(|f| {
+            f.value
+                .probes
+                .iter()
+                .enumerate()
+                .map(|(index, probe)| ProbeDerivation {
+                    file: f.source.name.clone(),
+                    index,
+                    probe: probe.clone(),
+                    result: derive(probe, openapi.as_deref(), schemas, &suite_fixtures),
+                })
+        })
+        .collect();
+
     let lint_diags = lint(&LintInput {
         manifest: manifest.as_ref(),
         case_files: &case_files,
@@ -167,6 +202,7 @@ pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagn
         case_file_count: case_paths.len(),
         schemas,
         folder: files.folder.as_ref(),
+        probes: &probes,
     });
     diags.extend(lint_diags);
     order(&mut diags, &case_paths);
@@ -174,15 +210,48 @@ pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagn
     match manifest {
         Some(m) if !diags.has_errors() => Ok(LoadedSuite {
             manifest: m.value,
-            cases: case_files.into_iter().flat_map(|f| f.value.cases).collect(),
-            digest,
+            cases: case_files
+                .into_iter()
+                .flat_map(|f| {
+                    let name = f.source.name.clone();
+                    let derived = probes
+                        .iter()
+                        .filter(|p| p.file == name)
+                        .filter_map(|p| p.result.as_ref().ok())
+                        .flat_map(|d| d.cases.iter().map(|c| c.case.clone()))
+                        .collect::<Vec<_>>();
+                    f.value.cases.into_iter().chain(derived)
+                })
+                .collect(),
+            digest: suite_digest(&files, &probes, schemas),
             origin: files.origin.clone(),
             files,
             warnings: diags,
             schemas: schemas.clone(),
+            probes,
         }),
         _ => Err(diags),
     }
+}
+
+/// The suite digest ([`crate::digest`]): the suite's files and, when it
+/// derives probes, the contract files they were derived from, listed as
+/// `schemas/<path>`, so a changed constraint changes the digest.
+fn suite_digest(files: &SuiteFiles, probes: &[ProbeDerivation], schemas: &SchemaSet) -> String {
+    let contract: std::collections::BTreeSet<&str> = probes
+        .iter()
+        .filter_map(|p| p.result.as_ref().ok())
+        .flat_map(|d| d.contract_files.iter().map(String::as_str))
+        .collect();
+    let contract: Vec<(String, Vec<u8>)> = contract
+        .into_iter()
+        .filter_map(|path| Some((format!("schemas/{path}"), schemas.bytes(path)?)))
+        .collect();
+    digest_entries(
+        files
+            .iter()
+            .chain(contract.iter().map(|(p, b)| (p.as_str(), b.as_slice()))),
+    )
 }
 
 /// Orders diagnostics by file (manifest first, then case files in load

@@ -56,6 +56,8 @@ pub fn konform_schema(file: &str) -> Option<&'static Value> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SchemaSet {
     files: BTreeMap<String, Value>,
+    /// The bytes each file was read from (for the digest of derived probes).
+    raw: BTreeMap<String, Vec<u8>>,
 }
 
 impl SchemaSet {
@@ -137,12 +139,24 @@ impl SchemaSet {
             crate::yaml::parse_yaml(&Source::new(path, text))?.0
         };
         self.files.insert(path.to_string(), value);
+        self.raw.insert(path.to_string(), bytes.to_vec());
         Ok(())
+    }
+
+    /// The bytes of a file as read; a file added parsed ([`SchemaSet::insert`])
+    /// gives its compact JSON.
+    pub fn bytes(&self, path: &str) -> Option<Vec<u8>> {
+        match self.raw.get(path) {
+            Some(b) => Some(b.clone()),
+            None => serde_json::to_vec(self.files.get(path)?).ok(),
+        }
     }
 
     /// Adds a parsed schema under `path`.
     pub fn insert(&mut self, path: impl Into<String>, schema: Value) {
-        self.files.insert(path.into(), schema);
+        let path = path.into();
+        self.raw.remove(&path);
+        self.files.insert(path, schema);
     }
 
     pub fn get(&self, path: &str) -> Option<&Value> {

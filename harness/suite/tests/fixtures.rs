@@ -326,3 +326,21 @@ fn load_spec_accepts_a_path() {
     let err = konform_suite::load_spec("no-such-suite@9").unwrap_err();
     assert_eq!(err.items[0].code, codes::UNKNOWN_SUITE);
 }
+
+#[test]
+fn probe_errors() {
+    check(
+        "probe-errors",
+        &[
+            (codes::PROBE, C, 12, 16),
+            (codes::PROBE_UNMAPPED_RULE, C, 20, 7),
+            (codes::PROBE_UNMAPPED_RULE, C, 20, 7),
+            (codes::PROBE_UNMAPPED_RULE, C, 20, 7),
+            (codes::PROBE_UNMAPPED_RULE, C, 20, 7),
+            (codes::PROBE_UNMAPPED_RULE, C, 20, 7),
+            (codes::UNKNOWN_REQUIREMENT, C, 20, 26),
+            (codes::PROBE, C, 21, 21),
+            (codes::PROBE_UNUSED_EXCLUSION, C, 26, 16),
+        ],
+    );
+}

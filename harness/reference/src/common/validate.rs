@@ -147,6 +147,9 @@ pub fn date(v: &Value, at: &str, errs: &mut Errors) -> Checked<String> {
     let Some(s) = v.as_str() else {
         return Err(errs.push(at, rules::TYPE, "must be a string YYYY-MM-DD"));
     };
+    if s.trim().is_empty() {
+        return Err(errs.push(at, rules::REQUIRED, "must not be blank"));
+    }
     match parse_date(s) {
         Some(d) => Ok(format_date(d)),
         None => Err(errs.push(at, rules::DATE_FORMAT, "must be a valid date YYYY-MM-DD")),
@@ -185,7 +188,10 @@ pub fn digits(
     let Some(s) = v.as_str() else {
         return Err(errs.push(at, rules::TYPE, "must be a string"));
     };
-    if s.len() == n && s.bytes().all(|c| c.is_ascii_digit()) {
+    if s.trim().is_empty() {
+        // A blank required member is missing (x-rules REQUIRED), not malformed.
+        Err(errs.push(at, rules::REQUIRED, "must not be blank"))
+    } else if s.len() == n && s.bytes().all(|c| c.is_ascii_digit()) {
         Ok(s.to_string())
     } else {
         Err(errs.push(at, rule, format!("must be exactly {n} digits")))
@@ -203,6 +209,9 @@ pub fn one_of(
     let Some(s) = v.as_str() else {
         return Err(errs.push(at, rules::TYPE, "must be a string"));
     };
+    if s.trim().is_empty() {
+        return Err(errs.push(at, rules::REQUIRED, "must not be blank"));
+    }
     if allowed.contains(&s) {
         Ok(s.to_string())
     } else {

@@ -132,10 +132,17 @@ fn string(v: &Value, at: &str, cx: &mut Ctx) -> Checked<String> {
     Ok(s.to_string())
 }
 
+/// A string member that is not blank (x-rules REQUIRED: a blank string is missing).
+fn text<'v>(v: &'v Value, at: &str, cx: &mut Ctx) -> Checked<&'v str> {
+    match v.as_str() {
+        None => Err(cx.push(at, rules::TYPE, "must be a string")),
+        Some(s) if s.trim().is_empty() => Err(cx.push(at, rules::REQUIRED, "must not be blank")),
+        Some(s) => Ok(s),
+    }
+}
+
 fn date(v: &Value, at: &str, cx: &mut Ctx) -> Checked<Date> {
-    let Some(s) = v.as_str() else {
-        return Err(cx.push(at, rules::TYPE, "must be a string YYYY-MM-DD"));
-    };
+    let s = text(v, at, cx)?;
     parse_date(s).ok_or_else(|| cx.push(at, rules::DATE_FORMAT, "must be a valid date YYYY-MM-DD"))
 }
 
@@ -152,12 +159,8 @@ fn monat(v: &Value, at: &str, cx: &mut Ctx) -> Checked<Monat> {
         .and_then(|v| integer(v, &ptr(at, "lebensmonat"), 1, 32, cx));
     let art = required(map, at, "art", cx).and_then(|v| {
         let p = ptr(at, "art");
-        match v.as_str() {
-            None => Err(cx.push(&p, rules::TYPE, "must be a string")),
-            Some(s) => {
-                Art::parse(s).ok_or_else(|| cx.push(&p, ART, "must be basis, plus or bonus"))
-            }
-        }
+        let s = text(v, &p, cx)?;
+        Art::parse(s).ok_or_else(|| cx.push(&p, ART, "must be basis, plus or bonus"))
     });
     let einkommen = match optional(map, "einkommen") {
         None => Ok(0),
@@ -346,9 +349,7 @@ pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
             .and_then(|v| string(v, "/bankverbindung/kontoinhaber", cx));
         let iban = required(b, "/bankverbindung", "iban", cx).and_then(|v| {
             let at = "/bankverbindung/iban";
-            let Some(s) = v.as_str() else {
-                return Err(cx.push(at, rules::TYPE, "must be a string"));
-            };
+            let s = text(v, at, cx)?;
             if !iban::format_ok(s) {
                 return Err(cx.push(at, IBAN_FORMAT, "not an IBAN in electronic format"));
             }

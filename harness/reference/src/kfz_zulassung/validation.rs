@@ -54,9 +54,13 @@ fn obj<'a>(
     object(v, at, allowed, &[], errs)
 }
 
+/// A string member; a blank one is missing (x-rules REQUIRED), whatever its format.
 fn str_of<'a>(v: &'a Value, at: &str, errs: &mut Errors) -> Checked<&'a str> {
-    v.as_str()
-        .ok_or_else(|| errs.push(at, rules::TYPE, "must be a string"))
+    match v.as_str() {
+        None => Err(errs.push(at, rules::TYPE, "must be a string")),
+        Some(s) if s.trim().is_empty() => Err(errs.push(at, rules::REQUIRED, "must not be blank")),
+        Some(s) => Ok(s),
+    }
 }
 
 /// The maximum length of a string member (one less under `length-off-by-one`).
