@@ -184,6 +184,16 @@ pub enum SuiteCommand {
     },
     /// Kill score: run the suite against the reference once per fault and show which faults it catches.
     Mutants(crate::commands::mutants::MutantsArgs),
+    /// What a suite covers of its interface's OpenAPI: operations × documented statuses, request
+    /// constraints probed, rule ids asserted, requirements verified only by status checks. Exits 1
+    /// when something is uncovered without a reason in the suite's `coverage.not_covered`.
+    Coverage {
+        #[arg(required = true)]
+        suites: Vec<String>,
+        /// Print the coverage as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

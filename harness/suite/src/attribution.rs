@@ -60,34 +60,58 @@ impl<'a> Attributor<'a> {
     }
 }
 
-/// Every requirement the checks of `step` are attributed to (none for a
-/// precondition step; the well-formed check is added from the evidence).
-pub fn step_requirements(case: &Case, step: &Step, suite: &Attribution) -> BTreeSet<String> {
+/// The kind of a declared check, for coverage reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CheckKind {
+    Status,
+    Header,
+    ProblemShape,
+    ProblemErrors,
+    Schema,
+    Body,
+    Capture,
+}
+
+/// Every declared check of `step` with the requirements it is attributed to
+/// (none for a precondition step; the well-formed check exists only at run time).
+pub fn step_checks(case: &Case, step: &Step, suite: &Attribution) -> Vec<(CheckKind, Vec<String>)> {
     let attr = Attributor::for_step(case, step, suite);
     let e = &step.expect;
-    let mut out = BTreeSet::new();
+    let mut out = Vec::new();
     if let Some(s) = &e.status {
-        out.extend(attr.resolve(s.verifies()));
+        out.push((CheckKind::Status, attr.resolve(s.verifies())));
     }
     for h in &e.headers {
-        out.extend(attr.resolve(h.verifies.as_deref()));
+        out.push((CheckKind::Header, attr.resolve(h.verifies.as_deref())));
     }
     if let Some(p) = &e.problem {
-        out.extend(attr.problem_shape(p));
+        out.push((CheckKind::ProblemShape, attr.problem_shape(p)));
         if !p.rules.is_empty() || !p.pointers.is_empty() || p.errors.is_some() {
-            out.extend(attr.resolve(p.verifies.as_deref()));
+            out.push((
+                CheckKind::ProblemErrors,
+                attr.resolve(p.verifies.as_deref()),
+            ));
         }
     }
     if let Some(s) = &e.schema {
-        out.extend(attr.resolve(s.verifies()));
+        out.push((CheckKind::Schema, attr.resolve(s.verifies())));
     }
     for b in &e.body {
-        out.extend(attr.resolve(b.verifies.as_deref()));
+        out.push((CheckKind::Body, attr.resolve(b.verifies.as_deref())));
     }
     for c in step.capture.values() {
-        out.extend(attr.resolve(c.verifies.as_deref()));
+        out.push((CheckKind::Capture, attr.resolve(c.verifies.as_deref())));
     }
     out
+}
+
+/// Every requirement the checks of `step` are attributed to (none for a
+/// precondition step; the well-formed check is added from the evidence).
+pub fn step_requirements(case: &Case, step: &Step, suite: &Attribution) -> BTreeSet<String> {
+    step_checks(case, step, suite)
+        .into_iter()
+        .flat_map(|(_, reqs)| reqs)
+        .collect()
 }
 
 /// Every requirement the checks of `case` are attributed to, in step order

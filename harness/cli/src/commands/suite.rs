@@ -1,4 +1,4 @@
-//! `konform suite lint|digest`.
+//! `konform suite lint|digest|coverage`.
 
 use super::CliError;
 use crate::cli::SuiteCommand;
@@ -36,6 +36,24 @@ pub fn run(command: SuiteCommand) -> Result<i32, CliError> {
         SuiteCommand::Mutants(_) => Err(CliError::Input(
             "suite mutants is run by commands::mutants".into(),
         )),
+        SuiteCommand::Coverage { suites, json } => {
+            let mut code = 0;
+            for spec in &suites {
+                let suite = crate::suites::load_one(spec)?;
+                let cov = konform_suite::coverage::coverage(&suite);
+                if json {
+                    let text = serde_json::to_string_pretty(&cov)
+                        .map_err(|e| CliError::Input(e.to_string()))?;
+                    println!("{text}");
+                } else {
+                    print!("{}", render_coverage(&cov));
+                }
+                if !cov.gaps().is_empty() {
+                    code = 1;
+                }
+            }
+            Ok(code)
+        }
         SuiteCommand::Digest { suites } => {
             for spec in &suites {
                 let suite = crate::suites::load_one(spec)?;
@@ -44,4 +62,97 @@ pub fn run(command: SuiteCommand) -> Result<i32, CliError> {
             Ok(0)
         }
     }
+}
+
+/// The coverage as a terminal table; gaps last.
+fn render_coverage(cov: &konform_suite::coverage::Coverage) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let openapi = cov.openapi.as_deref().unwrap_or("no OpenAPI document");
+    let _ = writeln!(out, "{}: coverage of {openapi}", cov.suite);
+    let _ = writeln!(
+        out,
+        "\noperations × documented statuses (cases that expect them)"
+    );
+    for op in &cov.operations {
+        let statuses: Vec<String> = op
+            .responses
+            .iter()
+            .map(|r| match (&r.waived, r.cases.len()) {
+                (Some(_), _) => format!("{} waived", r.status),
+                (None, 0) => format!("{} MISSING", r.status),
+                (None, n) => format!("{} {n}", r.status),
+            })
+            .collect();
+        let probes = if op.has_body {
+            if op.probes.is_empty() {
+                "  probes: NONE".to_string()
+            } else {
+                format!("  probes: {}", op.probes.join(", "))
+            }
+        } else {
+            String::new()
+        };
+        let waived = op
+            .waived
+            .as_ref()
+            .map(|r| format!("  (waived: {r})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:<6} {:<44} {}{probes}{waived}",
+            op.method,
+            op.path,
+            statuses.join("  ")
+        );
+    }
+    let _ = writeln!(out, "\nrequest constraints probed");
+    for p in &cov.probes {
+        let _ = writeln!(
+            out,
+            "  {:<24} {:<22} {} constraints: {} accepted at the boundary, {} rejected past it, {} excluded",
+            p.id,
+            p.operation,
+            p.constraints,
+            p.accepted,
+            p.rejected,
+            p.excluded.len()
+        );
+        for (slug, reason) in &p.excluded {
+            let _ = writeln!(out, "      excluded {slug}: {reason}");
+        }
+        for n in &p.not_derivable {
+            let _ = writeln!(out, "      not derivable {n}");
+        }
+    }
+    let _ = writeln!(out, "\nrule ids of x-rules (cases that assert them)");
+    for r in &cov.rules {
+        let what = match (&r.waived, r.cases.len()) {
+            (Some(reason), _) => format!("waived: {reason}"),
+            (None, 0) => "MISSING".to_string(),
+            (None, n) => n.to_string(),
+        };
+        let _ = writeln!(out, "  {:<32} {what}", r.rule);
+    }
+    if !cov.status_only.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nrequirements verified only by status checks: {}",
+            cov.status_only.join(", ")
+        );
+    }
+    let gaps = cov.gaps();
+    if gaps.is_empty() {
+        let _ = writeln!(out, "\nno gaps");
+    } else {
+        let _ = writeln!(
+            out,
+            "\n{} gaps (cover them, or waive them with a reason under coverage.not_covered):",
+            gaps.len()
+        );
+        for g in gaps {
+            let _ = writeln!(out, "  {g}");
+        }
+    }
+    out
 }
