@@ -230,6 +230,16 @@ pub struct Probe {
     /// the same member under the others too, so that it is accepted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub linked: Vec<Vec<String>>,
+    /// The shared conventions to check on this operation too, each with the
+    /// requirements it verifies; a case is derived for each whose status the
+    /// operation documents: `unauthenticated` (no credentials → 401),
+    /// `unsupported_media_type` (`text/plain` → 415), `malformed_json` (→ 400),
+    /// `too_large` (`body_limit` + 1 bytes → 413).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub conventions: IndexMap<String, Vec<String>>,
+    /// The largest request body the interface accepts, in bytes (for `too_large`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_limit: Option<u64>,
     /// Status of a rejection (default: 422 when the operation documents it, else 400).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reject_status: Option<u16>,

@@ -19,7 +19,8 @@ use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 use konform_model::suite::{
-    Case, ErrorListExpect, Expect, ExpectedError, Probe, ProblemCheck, StatusExpect, Step,
+    AuthChoice, Case, ErrorListExpect, Expect, ExpectedError, Probe, ProblemCheck, StatusExpect,
+    Step,
 };
 use serde_json::{Map, Value, json};
 
@@ -227,6 +228,44 @@ pub fn derive(
             rule: found.rule,
         });
     }
+    for (name, verifies) in &probe.conventions {
+        let Some(convention) = Convention::named(name) else {
+            out.not_derivable
+                .push(format!("convention `{name}`: not one konform knows"));
+            continue;
+        };
+        let status = convention.status();
+        if op.node.pointer(&format!("/responses/{status}")).is_none() {
+            out.not_derivable.push(format!(
+                "convention `{name}`: the operation does not document {status}"
+            ));
+            continue;
+        }
+        let Some(case) = convention.case(probe, verifies, valid) else {
+            out.not_derivable.push(format!(
+                "convention `{name}`: the probe gives no body_limit"
+            ));
+            continue;
+        };
+        let slug = format!("convention.{name}");
+        if let Some(i) = probe
+            .exclude
+            .iter()
+            .position(|e| exclusion_matches(&e.probe, &slug))
+        {
+            used[i] = true;
+            out.excluded.push((slug, probe.exclude[i].reason.clone()));
+            continue;
+        }
+        out.cases.push(DerivedCase {
+            case,
+            slug,
+            pointer: String::new(),
+            keyword: name.clone(),
+            accepted: false,
+            rule: None,
+        });
+    }
     out.unused_exclusions = used
         .iter()
         .enumerate()
@@ -345,6 +384,109 @@ fn build_case(
         fixtures: probe.fixtures.clone(),
         steps,
         finally: probe.finally.clone(),
+    }
+}
+
+/// A shared convention checked on the probe's operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Convention {
+    Unauthenticated,
+    UnsupportedMediaType,
+    MalformedJson,
+    TooLarge,
+}
+
+impl Convention {
+    fn named(name: &str) -> Option<Self> {
+        Some(match name {
+            "unauthenticated" => Self::Unauthenticated,
+            "unsupported_media_type" => Self::UnsupportedMediaType,
+            "malformed_json" => Self::MalformedJson,
+            "too_large" => Self::TooLarge,
+            _ => return None,
+        })
+    }
+
+    fn status(self) -> u16 {
+        match self {
+            Self::Unauthenticated => 401,
+            Self::UnsupportedMediaType => 415,
+            Self::MalformedJson => 400,
+            Self::TooLarge => 413,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "without credentials it is refused with 401",
+            Self::UnsupportedMediaType => "the valid body sent as text/plain is refused with 415",
+            Self::MalformedJson => "a body that is not JSON is refused with 400",
+            Self::TooLarge => "a body one byte over the limit is refused with 413",
+        }
+    }
+
+    /// The case: the probe's setup, then the valid request with one
+    /// convention broken; `None` when the probe lacks what it needs.
+    fn case(self, probe: &Probe, verifies: &[String], valid: &Value) -> Option<Case> {
+        let mut step = probe.step.clone();
+        step.name = Some("convention".to_string());
+        step.precondition = false;
+        step.verifies = Some(verifies.to_vec());
+        step.capture.clear();
+        step.request.json = Some(valid.clone());
+        match self {
+            Self::Unauthenticated => step.request.auth = AuthChoice::None,
+            Self::UnsupportedMediaType => {
+                step.request
+                    .headers
+                    .insert("Content-Type".to_string(), "text/plain".to_string());
+            }
+            Self::MalformedJson => {
+                step.request.json = None;
+                step.request.body = Some("{\"konform\": ".to_string());
+                step.request
+                    .headers
+                    .insert("Content-Type".to_string(), "application/json".to_string());
+            }
+            Self::TooLarge => {
+                step.request.json = None;
+                step.request.body_size = Some(probe.body_limit? + 1);
+            }
+        }
+        step.expect = Expect {
+            status: Some(StatusExpect::One(self.status())),
+            problem: Some(ProblemCheck::default()),
+            ..Expect::default()
+        };
+        let mut steps: Vec<Step> = probe
+            .setup
+            .iter()
+            .cloned()
+            .map(|mut s| {
+                s.precondition = true;
+                s
+            })
+            .collect();
+        steps.push(step);
+        let title = probe.title.as_deref().unwrap_or(&probe.operation);
+        Some(Case {
+            id: format!("{}.convention.{}", probe.id, self.name()),
+            title: format!("{title}: {}", self.describe()),
+            class: probe.class.clone(),
+            verifies: verifies.to_vec(),
+            fixtures: probe.fixtures.clone(),
+            steps,
+            finally: probe.finally.clone(),
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "unauthenticated",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::MalformedJson => "malformed_json",
+            Self::TooLarge => "too_large",
+        }
     }
 }
 

@@ -117,6 +117,7 @@ fn every_declared_constraint_becomes_a_case_with_a_stable_id() {
             "address.plz.blank.spaces",
             "address.plz.pattern.length",
             "address.plz.pattern.char",
+            "convention.unauthenticated",
         ],
         "body.type is excluded; the rest follows the schema in document order"
     );
@@ -128,6 +129,27 @@ fn every_declared_constraint_becomes_a_case_with_a_stable_id() {
         derivation.excluded,
         [("body.type".to_string(), "tested elsewhere".to_string())]
     );
+    // A convention whose status the operation does not document is not derived, and says why.
+    assert_eq!(
+        derivation.not_derivable,
+        ["convention `malformed_json`: the operation does not document 400"]
+    );
+}
+
+#[test]
+fn conventions_are_checked_on_the_probed_operation() {
+    let suite = load(&fixture_root());
+    let case = case(&suite, "convention.unauthenticated");
+    let step = case.steps.last().unwrap();
+    assert_eq!(step.request.auth, konform_model::suite::AuthChoice::None);
+    assert_eq!(step.request.method, "POST");
+    assert_eq!(step.request.path, "/persons");
+    assert_eq!(expectation(case), (401, vec![]));
+    assert!(
+        step.expect.problem.is_some(),
+        "the 401 is a problem document"
+    );
+    assert_eq!(case.verifies, ["DM-001"]);
 }
 
 #[test]
