@@ -59,6 +59,8 @@ pub struct ProbeCoverage {
     pub rejected: usize,
     /// Distinct `(pointer, keyword)` constraints probed.
     pub constraints: usize,
+    /// Shared conventions checked on the operation (`convention.*` cases).
+    pub conventions: Vec<String>,
     pub excluded: Vec<(String, String)>,
     pub not_derivable: Vec<String>,
 }
@@ -213,17 +215,21 @@ pub fn coverage(suite: &LoadedSuite) -> Coverage {
         .iter()
         .filter_map(|p| {
             let d = p.result.as_ref().ok()?;
-            let constraints: BTreeSet<(&str, &str)> = d
+            let (conventions, probes): (Vec<_>, Vec<_>) = d
                 .cases
+                .iter()
+                .partition(|c| c.slug.starts_with("convention."));
+            let constraints: BTreeSet<(&str, &str)> = probes
                 .iter()
                 .map(|c| (c.pointer.as_str(), c.keyword.as_str()))
                 .collect();
             Some(ProbeCoverage {
                 id: p.probe.id.clone(),
                 operation: p.probe.operation.clone(),
-                accepted: d.cases.iter().filter(|c| c.accepted).count(),
-                rejected: d.cases.iter().filter(|c| !c.accepted).count(),
+                accepted: probes.iter().filter(|c| c.accepted).count(),
+                rejected: probes.iter().filter(|c| !c.accepted).count(),
                 constraints: constraints.len(),
+                conventions: conventions.iter().map(|c| c.keyword.clone()).collect(),
                 excluded: d.excluded.clone(),
                 not_derivable: d.not_derivable.clone(),
             })

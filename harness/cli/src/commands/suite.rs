@@ -118,6 +118,9 @@ fn render_coverage(cov: &konform_suite::coverage::Coverage) -> String {
             p.rejected,
             p.excluded.len()
         );
+        if !p.conventions.is_empty() {
+            let _ = writeln!(out, "      conventions: {}", p.conventions.join(", "));
+        }
         for (slug, reason) in &p.excluded {
             let _ = writeln!(out, "      excluded {slug}: {reason}");
         }
