@@ -215,8 +215,10 @@ pub struct Probe {
     pub class: String,
     /// The OpenAPI `operationId` whose request the probes vary.
     pub operation: String,
-    /// Requirements by the contract's rule id (`LENGTH: [KFZ-ZUL-016]`);
-    /// `"*"` stands for every rule not named and for constraints without one.
+    /// Requirements by member (a JSON Pointer into the body, `/kennzeichen`:
+    /// every constraint of that member and below it), else by probed keyword
+    /// and variant (`maxLength.at`) or keyword (`blank`), else by the contract's rule id (`LENGTH: [KFZ-ZUL-016]`),
+    /// else `"*"`: every rule not named and constraints without one.
     pub verifies: IndexMap<String, Vec<String>>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub fixtures: IndexMap<String, Value>,

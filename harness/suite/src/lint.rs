@@ -174,12 +174,16 @@ fn lint_probe<'a>(
         .and_then(Value::as_object);
     if let Some(rules) = contract_rules {
         for rule in probe.verifies.keys() {
-            if rule != "*" && !rules.contains_key(rule) {
+            let other_key = rule == "*"
+                || rule.starts_with('/')
+                || crate::probe::KEYWORDS
+                    .contains(&rule.split_once('.').map_or(rule.as_str(), |(k, _)| k));
+            if !other_key && !rules.contains_key(rule) {
                 out.push(
                     file.at(
                         Diagnostic::error(
                             codes::PROBE,
-                            format!("rule `{rule}` is not one of the contract's x-rules"),
+                            format!("`{rule}` is no rule of the contract's x-rules, no probed keyword, no member pointer and not \"*\""),
                         )
                         .with_label("unknown rule"),
                         &format!("{ptr}/verifies/{}", escape_token(rule)),

@@ -203,12 +203,13 @@ pub fn derive(
             out.excluded.push((slug, probe.exclude[i].reason.clone()));
             continue;
         }
-        let verifies = found
-            .rule
-            .as_ref()
-            .and_then(|r| probe.verifies.get(r))
-            .or_else(|| probe.verifies.get("*"))
-            .cloned();
+        let verifies = requirements_of(
+            probe,
+            &pointer_of(&found.segments),
+            found.keyword,
+            found.variant,
+            found.rule.as_deref(),
+        );
         let Some(verifies) = verifies else {
             out.unmapped.push((slug, found.rule.clone()));
             continue;
@@ -273,6 +274,53 @@ pub fn derive(
         .map(|(i, _)| i)
         .collect();
     Ok(out)
+}
+
+/// The keywords a derived case can probe; `verifies` may be keyed by them.
+pub const KEYWORDS: &[&str] = &[
+    "required",
+    "null",
+    "blank",
+    "type",
+    "enum",
+    "pattern",
+    "format",
+    "maxLength",
+    "minLength",
+    "maximum",
+    "minimum",
+    "exclusiveMaximum",
+    "exclusiveMinimum",
+    "maxItems",
+    "minItems",
+    "additionalProperties",
+];
+
+/// The requirements a derived case verifies: those of the longest member
+/// pointer in `verifies` that contains the member (`/kennzeichen`), else
+/// those of its keyword and variant (`maxLength.at`), else of its keyword
+/// (`blank`), else of its rule, else those of `"*"`.
+fn requirements_of(
+    probe: &Probe,
+    pointer: &str,
+    keyword: &str,
+    variant: &str,
+    rule: Option<&str>,
+) -> Option<Vec<String>> {
+    probe
+        .verifies
+        .iter()
+        .filter(|(key, _)| {
+            key.starts_with('/')
+                && (pointer == key.as_str() || pointer.starts_with(&format!("{key}/")))
+        })
+        .max_by_key(|(key, _)| key.len())
+        .map(|(_, reqs)| reqs)
+        .or_else(|| probe.verifies.get(&format!("{keyword}.{variant}")))
+        .or_else(|| probe.verifies.get(keyword))
+        .or_else(|| rule.and_then(|r| probe.verifies.get(r)))
+        .or_else(|| probe.verifies.get("*"))
+        .cloned()
 }
 
 /// Where else a boundary value at `segments` goes: for each linked group
@@ -356,7 +404,7 @@ fn build_case(
             status: Some(StatusExpect::One(reject_status)),
             problem: Some(ProblemCheck {
                 errors: Some(ErrorListExpect::Contains(vec![ExpectedError {
-                    rule: found.rule.clone(),
+                    rule: found.rule.clone().filter(|_| found.assert_rule),
                     pointer: Some(pointer_of(&found.segments)),
                 }])),
                 ..ProblemCheck::default()
@@ -501,6 +549,8 @@ struct Found {
     rule: Option<String>,
     /// The new value at `segments`; `None` removes the member.
     value: Option<Value>,
+    /// Whether a rejection must name `rule` (else the pointer alone).
+    assert_rule: bool,
 }
 
 impl Found {
@@ -720,6 +770,7 @@ impl<'a> Walker<'a> {
             accepted,
             rule,
             value,
+            assert_rule: true,
         });
     }
 
@@ -774,22 +825,25 @@ impl<'a> Walker<'a> {
             if instance.is_string()
                 && let Some(rule) = self.keyword_rules.get("blank").cloned()
             {
-                self.push(
-                    segments,
-                    "blank",
-                    "empty",
-                    false,
-                    Some(rule.clone()),
-                    Some(json!("")),
-                );
-                self.push(
-                    segments,
-                    "blank",
-                    "spaces",
-                    false,
-                    Some(rule),
-                    Some(json!("   ")),
-                );
+                // A blank member with a format rule of its own breaks both rules;
+                // a contract may let either be reported, so only the pointer is
+                // asserted (the case is still attributed to the blank rule).
+                let has_format_rule = ["pattern", "format", "enum"]
+                    .iter()
+                    .any(|k| r.rules.contains_key(*k));
+                for (variant, value) in [("empty", ""), ("spaces", "   ")] {
+                    self.push(
+                        segments,
+                        "blank",
+                        variant,
+                        false,
+                        Some(rule.clone()),
+                        Some(json!(value)),
+                    );
+                    if has_format_rule && let Some(found) = self.found.last_mut() {
+                        found.assert_rule = false;
+                    }
+                }
             }
         }
         // enum
