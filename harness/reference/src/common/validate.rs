@@ -119,62 +119,15 @@ pub fn string(v: &Value, at: &str, max: usize, errs: &mut Errors) -> Checked<Str
     Ok(s.to_string())
 }
 
-pub fn req_string(
-    map: &Map<String, Value>,
-    at: &str,
-    key: &str,
-    max: usize,
-    errs: &mut Errors,
-) -> Checked<String> {
-    let v = required(map, at, key, errs)?;
-    string(v, &ptr(at, key), max, errs)
-}
-
-pub fn opt_string(
-    map: &Map<String, Value>,
-    at: &str,
-    key: &str,
-    max: usize,
-    errs: &mut Errors,
-) -> Checked<Option<String>> {
-    optional(map, key)
-        .map(|v| string(v, &ptr(at, key), max, errs))
-        .transpose()
-}
-
 /// A strict `YYYY-MM-DD` date, returned in canonical form.
 pub fn date(v: &Value, at: &str, errs: &mut Errors) -> Checked<String> {
     let Some(s) = v.as_str() else {
         return Err(errs.push(at, rules::TYPE, "must be a string YYYY-MM-DD"));
     };
-    if s.trim().is_empty() {
-        return Err(errs.push(at, rules::REQUIRED, "must not be blank"));
-    }
     match parse_date(s) {
         Some(d) => Ok(format_date(d)),
         None => Err(errs.push(at, rules::DATE_FORMAT, "must be a valid date YYYY-MM-DD")),
     }
-}
-
-pub fn req_date(
-    map: &Map<String, Value>,
-    at: &str,
-    key: &str,
-    errs: &mut Errors,
-) -> Checked<String> {
-    let v = required(map, at, key, errs)?;
-    date(v, &ptr(at, key), errs)
-}
-
-pub fn opt_date(
-    map: &Map<String, Value>,
-    at: &str,
-    key: &str,
-    errs: &mut Errors,
-) -> Checked<Option<String>> {
-    optional(map, key)
-        .map(|v| date(v, &ptr(at, key), errs))
-        .transpose()
 }
 
 /// A string of exactly `n` ASCII digits; otherwise `rule`.
@@ -188,10 +141,7 @@ pub fn digits(
     let Some(s) = v.as_str() else {
         return Err(errs.push(at, rules::TYPE, "must be a string"));
     };
-    if s.trim().is_empty() {
-        // A blank required member is missing (x-rules REQUIRED), not malformed.
-        Err(errs.push(at, rules::REQUIRED, "must not be blank"))
-    } else if s.len() == n && s.bytes().all(|c| c.is_ascii_digit()) {
+    if s.len() == n && s.bytes().all(|c| c.is_ascii_digit()) {
         Ok(s.to_string())
     } else {
         Err(errs.push(at, rule, format!("must be exactly {n} digits")))
@@ -209,9 +159,6 @@ pub fn one_of(
     let Some(s) = v.as_str() else {
         return Err(errs.push(at, rules::TYPE, "must be a string"));
     };
-    if s.trim().is_empty() {
-        return Err(errs.push(at, rules::REQUIRED, "must not be blank"));
-    }
     if allowed.contains(&s) {
         Ok(s.to_string())
     } else {

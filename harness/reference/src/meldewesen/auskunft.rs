@@ -21,8 +21,21 @@ impl Compare<'_> {
     fn same(&self, a: &str, b: &str) -> bool {
         if self.faults.on("search-case-sensitive") {
             a == b
+        } else if self.faults.on("search-ascii-case-only") {
+            // Lower-cases A-Z only: "KÖLN" becomes "kÖln".
+            a.trim().eq_ignore_ascii_case(b.trim())
         } else {
             norm(a) == norm(b)
+        }
+    }
+
+    /// The person's current flats (with the fault `auskunft-former-addresses`,
+    /// the flats given up when there are no current ones).
+    fn flats<'p>(&self, p: &'p Person) -> &'p [super::model::Wohnung] {
+        if p.wohnungen.is_empty() && self.faults.on("auskunft-former-addresses") {
+            &p.aufgegeben
+        } else {
+            &p.wohnungen
         }
     }
 
@@ -30,7 +43,23 @@ impl Compare<'_> {
         if self.faults.on("address-ignored") {
             return true;
         }
-        p.wohnungen.iter().any(|w| {
+        if self.faults.on("search-address-any-flat") {
+            let flats = self.flats(p);
+            let any =
+                |f: &dyn Fn(&super::model::Adresse) -> bool| flats.iter().any(|w| f(&w.anschrift));
+            return s
+                .strasse
+                .as_deref()
+                .is_none_or(|x| any(&|a| self.same(x, &a.strasse)))
+                && s.hausnummer
+                    .as_deref()
+                    .is_none_or(|x| any(&|a| self.same(x, &a.hausnummer)))
+                && s.plz.as_deref().is_none_or(|x| any(&|a| x == a.plz))
+                && s.ort
+                    .as_deref()
+                    .is_none_or(|x| any(&|a| self.same(x, &a.ort)));
+        }
+        self.flats(p).iter().any(|w| {
             let a = &w.anschrift;
             s.strasse
                 .as_deref()
@@ -53,14 +82,23 @@ impl Compare<'_> {
         } else {
             p.geburtsname.as_deref()
         };
-        (self.same(&s.familienname, &p.familienname)
+        let familienname = if self.faults.on("auskunft-index-stale") {
+            &p.familienname_bei_anmeldung
+        } else {
+            &p.familienname
+        };
+        let vornamen_fit = |v: &String| p.vornamen.iter().any(|pv| self.same(v, pv));
+        let vornamen_ok = if self.faults.on("search-any-vorname") {
+            s.vornamen.iter().any(vornamen_fit)
+        } else {
+            s.vornamen.iter().all(vornamen_fit)
+        };
+        (self.same(&s.familienname, familienname)
             || geburtsname.is_some_and(|g| self.same(&s.familienname, g)))
             && s.frueherer_name
                 .as_deref()
                 .is_none_or(|f| geburtsname.is_some_and(|g| self.same(f, g)))
-            && s.vornamen
-                .iter()
-                .all(|v| p.vornamen.iter().any(|pv| self.same(v, pv)))
+            && vornamen_ok
             && s.geburtsdatum
                 .as_deref()
                 .is_none_or(|d| d == p.geburtsdatum)
@@ -81,6 +119,12 @@ pub enum Answer {
 
 fn treffer(p: &Person, faults: &Faults) -> Vec<u8> {
     let mut a = Auskunft::of(p);
+    if p.wohnungen.is_empty() && faults.on("auskunft-former-addresses") {
+        a.anschriften = p.aufgegeben.iter().map(|w| &w.anschrift).collect();
+    }
+    if faults.on("auskunft-only-hauptwohnung") {
+        a.anschriften.truncate(1);
+    }
     if faults.on("auskunft-without-doktorgrad") {
         a.doktorgrad = None;
     }

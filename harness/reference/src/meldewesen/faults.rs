@@ -94,7 +94,7 @@ pub const FAULTS: &[FaultInfo] = &[
         "A body that is not well-formed JSON gets 422 TYPE instead of 400.",
     ),
     fault(
-        "wrong-media-type-accepted",
+        "content-type-ignored",
         "MW-QS-011",
         "The Content-Type is ignored: any body that parses as JSON is accepted.",
     ),
@@ -137,6 +137,72 @@ pub const FAULTS: &[FaultInfo] = &[
         "unknown-path-200",
         "MW-QS-019",
         "A path the interface does not define answers 200 with an empty object.",
+    ),
+    // ---- querschnitt, added in suite 1.1.0
+    fault(
+        "body-checked-before-auth",
+        "MW-QS-007",
+        "The body of an Anmeldung, Abmeldung or Auskunft (Content-Type, size, JSON syntax) is read before the token is checked.",
+    ),
+    fault(
+        "request-id-limit-off-by-one",
+        "MW-QS-008",
+        "An X-Request-ID of exactly 200 characters is replaced by a generated one instead of being echoed.",
+    ),
+    fault(
+        "request-id-not-echoed-on-body-errors",
+        "MW-QS-008",
+        "400, 413 and 415 answers (raised before the handler sees the request) carry a generated X-Request-ID instead of the client's.",
+    ),
+    fault(
+        "pagination-skips-item",
+        "MW-QS-016",
+        "links.next resumes after the first item of the next page, so one item per page is never listed.",
+    ),
+    fault(
+        "next-drops-limit",
+        "MW-QS-016",
+        "links.next leaves out the limit, so later pages have the default size.",
+    ),
+    fault(
+        "limit-100-refused",
+        "MW-QS-017",
+        "limit=100 is refused with 400 (the check is limit < 100).",
+    ),
+    fault(
+        "request-id-length-unchecked",
+        "MW-QS-021",
+        "An X-Request-ID longer than 200 characters or holding spaces is echoed instead of replaced by a generated one.",
+    ),
+    fault(
+        "if-match-after-validation",
+        "MW-QS-022",
+        "A correction reads and validates its body before it looks at If-Match, so a bad body hides a missing or stale tag.",
+    ),
+    fault(
+        "idempotency-after-validation",
+        "MW-QS-022",
+        "An earlier use of the Idempotency-Key is looked at only after the body was validated.",
+    ),
+    fault(
+        "conflicts-before-validation",
+        "MW-QS-022",
+        "An Abmeldung of a person who is not registered gets 409 before its body is validated.",
+    ),
+    fault(
+        "json-charset-rejected",
+        "MW-QS-023",
+        "A body sent as application/json; charset=utf-8 is refused with 415.",
+    ),
+    fault(
+        "bad-cursor-first-page",
+        "MW-QS-024",
+        "An empty cursor, or one the service never issued, gives the first page instead of 400.",
+    ),
+    fault(
+        "names-stored-as-latin1",
+        "MW-QS-025",
+        "Text is stored in ISO-8859-1: characters outside Latin-1 (Ł, ř) come back as '?'.",
     ),
     // ---- anmeldung
     fault(
@@ -210,7 +276,7 @@ pub const FAULTS: &[FaultInfo] = &[
         "Reading or correcting an unknown person id gives 403 instead of 404.",
     ),
     fault(
-        "patch-without-if-match-applied",
+        "if-match-optional",
         "MW-ANM-015",
         "A correction without If-Match is applied.",
     ),
@@ -253,6 +319,107 @@ pub const FAULTS: &[FaultInfo] = &[
         "auszug-vor-einzug-accepted",
         "MW-ANM-023",
         "An Auszugsdatum before the Einzugsdatum is accepted.",
+    ),
+    // ---- anmeldung, added in suite 1.1.0
+    fault(
+        "wohnungsgeber-adresse-partial",
+        "MW-ANM-006",
+        "The confirmed flat is compared by strasse and plz only; another hausnummer or ort passes.",
+    ),
+    fault(
+        "wohnungsgeber-adresse-case-sensitive",
+        "MW-ANM-006",
+        "The confirmed flat is compared exactly, so another case or whitespace counts as another flat.",
+    ),
+    fault(
+        "wohnungsgeber-first-meldepflichtiger-only",
+        "MW-ANM-006",
+        "Only the first meldepflichtige Person of the confirmation is compared with the person.",
+    ),
+    fault(
+        "blank-format-rule",
+        "MW-ANM-007",
+        "A blank PLZ, AGS, date or enum value is reported with its format rule instead of REQUIRED.",
+    ),
+    fault(
+        "unicode-digits-accepted",
+        "MW-ANM-007",
+        "PLZ and AGS accept any Unicode digits (e.g. fullwidth ３９１０４), not only 0-9.",
+    ),
+    fault(
+        "german-date-accepted",
+        "MW-ANM-007",
+        "Dates written DD.MM.YYYY are accepted and converted.",
+    ),
+    fault(
+        "century-leap-day-accepted",
+        "MW-ANM-007",
+        "Every year divisible by 4 is a leap year, so 1900-02-29 is accepted.",
+    ),
+    fault(
+        "rufname-substring",
+        "MW-ANM-007",
+        "The Rufname only has to occur somewhere in the Vornamen (\"Lu\" passes for Luise).",
+    ),
+    fault(
+        "eigentuemer-unchecked",
+        "MW-ANM-007",
+        "The optional eigentuemer of the Wohnungsgeberbestätigung is not validated.",
+    ),
+    fault(
+        "today-is-future",
+        "MW-ANM-008",
+        "A Geburtsdatum or Einzugsdatum of today counts as in the future.",
+    ),
+    fault(
+        "idempotency-key-length-unchecked",
+        "MW-ANM-013",
+        "An Idempotency-Key longer than 255 characters is honoured instead of refused with 400.",
+    ),
+    fault(
+        "idempotency-key-limit-off-by-one",
+        "MW-ANM-013",
+        "An Idempotency-Key of exactly 255 characters is refused with 400.",
+    ),
+    fault(
+        "auszug-am-einzugstag-refused",
+        "MW-ANM-023",
+        "An Auszugsdatum on the Einzugsdatum is refused as AUSZUG_VOR_EINZUG.",
+    ),
+    fault(
+        "auskunft-index-stale",
+        "MW-ANM-024",
+        "The Auskunft searches the Familienname as first registered, not as corrected.",
+    ),
+    fault(
+        "idempotency-key-not-scoped-per-operation",
+        "MW-ANM-025",
+        "Idempotency keys are shared by Anmeldung and Abmeldung: a key used for one is refused as reused for the other.",
+    ),
+    fault(
+        "idempotency-compares-raw-bytes",
+        "MW-ANM-026",
+        "A repeated body is compared as text, so the same members in another order count as a different body.",
+    ),
+    fault(
+        "replay-current-etag",
+        "MW-ANM-027",
+        "A replayed Anmeldung carries the person's current ETag instead of the one first answered.",
+    ),
+    fault(
+        "korrektur-geburtsdatum-unchecked",
+        "MW-ANM-028",
+        "A correction accepts a Geburtsdatum in the future.",
+    ),
+    fault(
+        "length-counted-in-bytes",
+        "MW-ANM-029",
+        "String lengths are counted in UTF-8 bytes, so a name of 200 characters with umlauts is refused with LENGTH.",
+    ),
+    fault(
+        "null-optional-member-ignored",
+        "MW-ANM-030",
+        "An optional member that is null is treated as absent instead of refused with TYPE.",
     ),
     // ---- bescheinigung
     fault(
@@ -336,6 +503,42 @@ pub const FAULTS: &[FaultInfo] = &[
         "MW-AUS-011",
         "The search data accept a personId and find the person by it.",
     ),
+    // ---- auskunft, added in suite 1.1.0
+    fault(
+        "auskunft-only-hauptwohnung",
+        "MW-AUS-001",
+        "The Auskunft names only the first current address of a person with several flats.",
+    ),
+    fault(
+        "auskunft-cached",
+        "MW-AUS-004",
+        "An Auskunft is answered from a cache of earlier answers to the same search data, so a person registered since does not make a match ambiguous.",
+    ),
+    fault(
+        "search-ascii-case-only",
+        "MW-AUS-009",
+        "Search data are lower-cased for A-Z only, so KÖLN does not find Köln.",
+    ),
+    fault(
+        "zweck-blank-accepted",
+        "MW-AUS-010",
+        "A commercial request whose beschreibung is only whitespace is answered.",
+    ),
+    fault(
+        "search-any-vorname",
+        "MW-AUS-012",
+        "A person matches when any one of the given Vornamen is hers, not all of them.",
+    ),
+    fault(
+        "search-address-any-flat",
+        "MW-AUS-012",
+        "Each member of the search address may match a different flat of the person.",
+    ),
+    fault(
+        "auskunft-former-addresses",
+        "MW-AUS-013",
+        "After an Abmeldung the Auskunft gives the flats given up, and they still identify the person.",
+    ),
 ];
 
 /// The rewriting that concerns every response; the outermost layer of the router.
@@ -344,6 +547,7 @@ pub async fn mangle(State(faults): State<Arc<Faults>>, req: Request, next: Next)
         return next.run(req).await;
     }
     let had_request_id = req.headers().contains_key(&X_REQUEST_ID);
+    let sent_request_id = req.headers().get(&X_REQUEST_ID).cloned();
     let mut resp = next.run(req).await;
     if faults.on(crate::common::encoding::JSON_LATIN1) {
         resp = crate::common::encoding::json_as_latin1(resp).await;
@@ -355,6 +559,19 @@ pub async fn mangle(State(faults): State<Arc<Faults>>, req: Request, next: Next)
         && let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
     {
         headers.insert(X_REQUEST_ID, v);
+    }
+    let fresh = || HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).ok();
+    if let Some(sent) = &sent_request_id {
+        if faults.on("request-id-length-unchecked") {
+            headers.insert(X_REQUEST_ID, sent.clone());
+        }
+        let body_error = matches!(status.as_u16(), 400 | 413 | 415);
+        if ((faults.on("request-id-limit-off-by-one") && sent.len() == 200)
+            || (faults.on("request-id-not-echoed-on-body-errors") && body_error))
+            && let Some(v) = fresh()
+        {
+            headers.insert(X_REQUEST_ID, v);
+        }
     }
     if faults.on("request-id-not-generated") && !had_request_id {
         headers.remove(&X_REQUEST_ID);

@@ -108,7 +108,7 @@ async fn body_json(
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if st.faults.on("body-at-limit-refused") && declared.is_some_and(|n| n >= BODY_LIMIT) {
+    if st.faults.on("body-at-limit-refused") && declared == Some(BODY_LIMIT) {
         let _ = axum::body::to_bytes(body, 4 * BODY_LIMIT).await;
         return Err(Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -118,8 +118,15 @@ async fn body_json(
         ));
     }
     let mut headers = headers.clone();
-    if st.faults.on("wrong-media-type-accepted") {
+    if st.faults.on("content-type-ignored") {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
+    }
+    if st.faults.on("json-charset-rejected")
+        && headers
+            .get(CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().contains(&b';'))
+    {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
     }
     match read_json(&headers, body, accepted).await {
         Err(p) if p.kind == "malformed-json" && st.faults.on("malformed-json-422") => {
@@ -136,12 +143,60 @@ async fn body_json(
     }
 }
 
+/// Authentication, then the body (the other way round with the fault
+/// `body-checked-before-auth`).
+async fn auth_and_body(
+    st: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    scope: &str,
+) -> Result<(Principal, Value), Problem> {
+    if st.faults.on("body-checked-before-auth") {
+        let value = body_json(st, headers, body, &[JSON]).await?;
+        return Ok((auth(st, headers, scope)?, value));
+    }
+    let who = auth(st, headers, scope)?;
+    Ok((who, body_json(st, headers, body, &[JSON]).await?))
+}
+
+/// A replayed Anmeldung; with the fault `replay-current-etag` it carries the
+/// person's current ETag instead of the stored one.
+fn replayed_anmeldung(st: &AppState, inner: &super::Inner, mut resp: Response) -> Response {
+    if st.faults.on("replay-current-etag")
+        && let Some(id) = resp
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|l| l.rsplit('/').next())
+        && let Some(p) = inner.persons.get(id)
+        && let Ok(v) = HeaderValue::from_str(&etag(st, p))
+    {
+        resp.headers_mut().insert(ETAG, v);
+    }
+    resp
+}
+
 /// [`idempotency_key`], with the fault `idempotency-key-unchecked`.
 fn idem_key(st: &AppState, headers: &HeaderMap) -> Result<Option<String>, Problem> {
+    let raw = headers
+        .get(IDEMPOTENCY_KEY)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     if st.faults.on("idempotency-key-unchecked") {
-        return Ok(headers
-            .get(IDEMPOTENCY_KEY)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()));
+        return Ok(raw);
+    }
+    let len = raw.as_ref().map_or(0, String::len);
+    if st.faults.on("idempotency-key-length-unchecked")
+        && len > 255
+        && raw
+            .as_ref()
+            .is_some_and(|k| k.bytes().all(|c| (0x21..=0x7e).contains(&c)))
+    {
+        return Ok(raw);
+    }
+    if st.faults.on("idempotency-key-limit-off-by-one") && len == 255 {
+        return Err(Problem::bad_request(
+            "Idempotency-Key must be 1 to 254 visible ASCII characters.",
+        ));
     }
     idempotency_key(headers)
 }
@@ -219,6 +274,8 @@ fn replay_or_reuse(
     body: &Value,
 ) -> Option<Answer> {
     let key = key?;
+    let op = idem_op(st, op);
+    let body = &idem_body(st, body);
     match inner.idempotency.lookup(who, op, key, body) {
         Lookup::Fresh => None,
         Lookup::Replay(_) if st.faults.on("idempotent-replay-duplicates") => None,
@@ -229,6 +286,26 @@ fn replay_or_reuse(
             rule: IDEMPOTENCY_KEY_REUSED,
             detail: "this Idempotency-Key was already used with a different body".to_string(),
         }]))),
+    }
+}
+
+/// The operation an Idempotency-Key is scoped to (one for all with the fault
+/// `idempotency-key-not-scoped-per-operation`).
+fn idem_op(st: &AppState, op: &'static str) -> &'static str {
+    if st.faults.on("idempotency-key-not-scoped-per-operation") {
+        "post"
+    } else {
+        op
+    }
+}
+
+/// The body as the store compares it: a JSON value (as text, so member order
+/// counts, with the fault `idempotency-compares-raw-bytes`).
+fn idem_body(st: &AppState, body: &Value) -> Value {
+    if st.faults.on("idempotency-compares-raw-bytes") {
+        Value::String(body.to_string())
+    } else {
+        body.clone()
     }
 }
 
@@ -243,12 +320,14 @@ pub async fn post_anmeldung(
 }
 
 async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
-    let who = auth(st, headers, SCOPE_MELDUNG)?;
-    let value = body_json(st, headers, body, &[JSON]).await?;
+    let (who, value) = auth_and_body(st, headers, body, SCOPE_MELDUNG).await?;
     let key = idem_key(st, headers)?;
     let mut inner = st.lock();
+    if st.faults.on("idempotency-after-validation") {
+        validate(st, &value, |v| validation::anmeldung(v, &st.faults))?;
+    }
     if let Some(answer) = replay_or_reuse(st, &inner, &who, "anmeldungen", key.as_deref(), &value) {
-        return answer;
+        return answer.map(|resp| replayed_anmeldung(st, &inner, resp));
     }
     let a = match validate(st, &value, |v| validation::anmeldung(v, &st.faults)) {
         Ok(a) => a,
@@ -257,9 +336,8 @@ async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
                 && st.faults.on("failed-request-stored-under-key")
             {
                 let refused = StoredResponse::json(p.status, p.render("/anmeldungen"));
-                inner
-                    .idempotency
-                    .store(&who, "anmeldungen", key, value, refused);
+                let (op, body) = (idem_op(st, "anmeldungen"), idem_body(st, &value));
+                inner.idempotency.store(&who, op, key, body, refused);
             }
             return Err(p);
         }
@@ -285,6 +363,12 @@ async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
             anmeldedatum: Some(anmeldedatum.clone()),
         }],
         geaendert_am: now_timestamp(),
+        familienname_bei_anmeldung: String::new(),
+        aufgegeben: Vec::new(),
+    };
+    let person = Person {
+        familienname_bei_anmeldung: person.familienname.clone(),
+        ..person
     };
     let Some(w) = person.wohnungen.first() else {
         return Err(Problem::for_status(StatusCode::INTERNAL_SERVER_ERROR));
@@ -318,9 +402,10 @@ async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
     }
     let stored = stored.with_header(ETAG, &etag(st, &person));
     if let Some(key) = key {
+        let (op, body) = (idem_op(st, "anmeldungen"), idem_body(st, &value));
         inner
             .idempotency
-            .store(&who, "anmeldungen", &key, value, stored.clone());
+            .store(&who, op, &key, body, stored.clone());
     }
     inner.persons.insert(person.id.clone(), person);
     Ok(stored.to_response(false))
@@ -337,24 +422,36 @@ pub async fn post_abmeldung(
 }
 
 async fn abmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
-    let who = auth(st, headers, SCOPE_MELDUNG)?;
-    let value = body_json(st, headers, body, &[JSON]).await?;
+    let (who, value) = auth_and_body(st, headers, body, SCOPE_MELDUNG).await?;
     let key = idem_key(st, headers)?;
     let mut inner = st.lock();
+    if st.faults.on("idempotency-after-validation") {
+        validate(st, &value, |v| validation::abmeldung(v, &st.faults))?;
+    }
     if let Some(answer) = replay_or_reuse(st, &inner, &who, "abmeldungen", key.as_deref(), &value) {
         return answer;
     }
-    let a = validate(st, &value, validation::abmeldung)?;
+    if st.faults.on("conflicts-before-validation")
+        && let Some(p) = value
+            .get("personId")
+            .and_then(Value::as_str)
+            .and_then(|id| inner.persons.get(id))
+        && (p.status != STATUS_GEMELDET || p.wohnungen.is_empty())
+    {
+        return Err(Problem::conflict("The person is not registered."));
+    }
+    let a = validate(st, &value, |v| validation::abmeldung(v, &st.faults))?;
     let Some(person) = inner.persons.get_mut(&a.person_id) else {
         let mut errs = Errors::default();
         errs.push("/personId", PERSON_UNBEKANNT, "no person with this id");
         return Err(errs.into_problem());
     };
     if !st.faults.on("auszug-vor-einzug-accepted")
-        && person
-            .wohnungen
-            .iter()
-            .any(|w| a.auszugsdatum < w.einzugsdatum)
+        && person.wohnungen.iter().any(|w| {
+            a.auszugsdatum < w.einzugsdatum
+                || (st.faults.on("auszug-am-einzugstag-refused")
+                    && a.auszugsdatum == w.einzugsdatum)
+        })
     {
         let mut errs = Errors::default();
         errs.push(
@@ -379,6 +476,7 @@ async fn abmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
     } else {
         std::mem::take(&mut person.wohnungen)
     };
+    person.aufgegeben = aufgegeben.clone();
     person.status = STATUS_ABGEMELDET.to_string();
     person.auszugsdatum = Some(a.auszugsdatum.clone());
     person.geaendert_am = now_timestamp();
@@ -396,9 +494,10 @@ async fn abmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
     };
     let stored = StoredResponse::json(StatusCode::OK, json_bytes(&bestaetigung));
     if let Some(key) = key {
+        let (op, body) = (idem_op(st, "abmeldungen"), idem_body(st, &value));
         inner
             .idempotency
-            .store(&who, "abmeldungen", &key, value, stored.clone());
+            .store(&who, op, &key, body, stored.clone());
     }
     Ok(stored.to_response(false))
 }
@@ -443,7 +542,7 @@ fn preconditions(st: &AppState, id: &str, headers: &HeaderMap) -> Result<(), Pro
         .get(id)
         .ok_or_else(|| unknown_person(st, id))?;
     match if_match(headers, &p.etag()) {
-        None if st.faults.on("patch-without-if-match-applied") => Ok(()),
+        None if st.faults.on("if-match-optional") => Ok(()),
         Some(false) if st.faults.on("stale-etag-accepted") => Ok(()),
         None => Err(Problem::new(
             StatusCode::PRECONDITION_REQUIRED,
@@ -463,11 +562,21 @@ fn preconditions(st: &AppState, id: &str, headers: &HeaderMap) -> Result<(), Pro
 
 async fn patch(st: &AppState, id: &str, headers: &HeaderMap, body: Body) -> Answer {
     auth(st, headers, SCOPE_MELDUNG)?;
-    preconditions(st, id, headers)?;
-    let value = body_json(st, headers, body, &[MERGE_PATCH_JSON, JSON]).await?;
-    // The person may have changed while the body was read: check again.
-    preconditions(st, id, headers)?;
-    let k = validate(st, &value, |v| validation::korrektur(v, &st.faults))?;
+    let k = if st.faults.on("if-match-after-validation") {
+        if !st.lock().persons.contains_key(id) {
+            return Err(unknown_person(st, id));
+        }
+        let value = body_json(st, headers, body, &[MERGE_PATCH_JSON, JSON]).await?;
+        let k = validate(st, &value, |v| validation::korrektur(v, &st.faults))?;
+        preconditions(st, id, headers)?;
+        k
+    } else {
+        preconditions(st, id, headers)?;
+        let value = body_json(st, headers, body, &[MERGE_PATCH_JSON, JSON]).await?;
+        // The person may have changed while the body was read: check again.
+        preconditions(st, id, headers)?;
+        validate(st, &value, |v| validation::korrektur(v, &st.faults))?
+    };
     let mut inner = st.lock();
     let p = inner
         .persons
@@ -578,10 +687,15 @@ pub async fn list_personen(
 ) -> Response {
     respond((|| {
         auth(&st, &headers, SCOPE_LESEN)?;
+        let max = if st.faults.on("limit-100-refused") {
+            MAX_LIMIT - 1
+        } else {
+            MAX_LIMIT
+        };
         let limit = match query.get("limit") {
             None => DEFAULT_LIMIT,
             Some(s) => match s.parse::<usize>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                Ok(n) if (1..=max).contains(&n) && s.bytes().all(|c| c.is_ascii_digit()) => n,
                 _ if st.faults.on("bad-limit-clamped") => DEFAULT_LIMIT,
                 _ => {
                     return Err(Problem::bad_request(format!(
@@ -591,16 +705,21 @@ pub async fn list_personen(
             },
         };
         let cursor = query.get("cursor").map(String::as_str);
-        let after = match cursor {
+        let decoded = cursor.map(|c| {
+            hex::decode(c)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .filter(|id| !id.is_empty())
+        });
+        let after = match decoded {
+            None | Some(None) if st.faults.on("bad-cursor-first-page") => None,
             None => None,
-            Some(c) => Some(
-                hex::decode(c)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok())
-                    .ok_or_else(|| {
-                        Problem::bad_request("cursor is not a cursor this service issued.")
-                    })?,
-            ),
+            Some(Some(id)) => Some(id),
+            Some(None) => {
+                return Err(Problem::bad_request(
+                    "cursor is not a cursor this service issued.",
+                ));
+            }
         };
         let host = headers.get(HOST).and_then(|h| h.to_str().ok());
         let inner = st.lock();
@@ -613,15 +732,26 @@ pub async fn list_personen(
         links.insert("self".into(), Value::String(page_url(host, limit, cursor)));
         if let (Some(last), Some(_)) = (items.last(), rest.next()) {
             let resume = if st.faults.on("pagination-repeats-items") {
-                items.first().unwrap_or(last)
+                items.first().unwrap_or(last).id.clone()
+            } else if st.faults.on("pagination-skips-item") {
+                // Resumes after the first item of the next page, which is lost.
+                inner
+                    .persons
+                    .keys()
+                    .find(|id| id.as_str() > last.id.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| last.id.clone())
             } else {
-                last
+                last.id.clone()
             };
-            let next = hex::encode(resume.id.as_bytes());
-            links.insert(
-                "next".into(),
-                Value::String(page_url(host, limit, Some(&next))),
-            );
+            let next = hex::encode(resume.as_bytes());
+            let url = if st.faults.on("next-drops-limit") {
+                let base = host.map(|h| format!("http://{h}")).unwrap_or_default();
+                format!("{base}/personen?cursor={next}")
+            } else {
+                page_url(host, limit, Some(&next))
+            };
+            links.insert("next".into(), Value::String(url));
         }
         let body = json!({ "items": items, "links": links });
         Ok(StoredResponse::json(StatusCode::OK, json_bytes(&body)).to_response(false))
@@ -635,12 +765,28 @@ pub async fn post_auskunft(State(st): State<AppState>, headers: HeaderMap, body:
 }
 
 async fn auskunft(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
-    auth(st, headers, SCOPE_AUSKUNFT)?;
-    let value = body_json(st, headers, body, &[JSON]).await?;
+    let (_, value) = auth_and_body(st, headers, body, SCOPE_AUSKUNFT).await?;
     let anfrage = validate(st, &value, |v| validation::auskunft_anfrage(v, &st.faults))?;
     let answer = {
-        let inner = st.lock();
-        super::auskunft::answer(&inner.persons, &anfrage.suchdaten, &st.faults)
+        let mut inner = st.lock();
+        // With the fault `auskunft-cached` an answer is kept per search data.
+        let cache_key = value.get("suchdaten").map(Value::to_string);
+        let cached = cache_key
+            .as_ref()
+            .filter(|_| st.faults.on("auskunft-cached"))
+            .and_then(|k| inner.auskunft_cache.get(k).cloned());
+        match cached {
+            Some(bytes) => AuskunftAnswer::Body(bytes),
+            None => {
+                let a = super::auskunft::answer(&inner.persons, &anfrage.suchdaten, &st.faults);
+                if let (AuskunftAnswer::Body(bytes), Some(k)) = (&a, cache_key)
+                    && st.faults.on("auskunft-cached")
+                {
+                    inner.auskunft_cache.insert(k, bytes.clone());
+                }
+                a
+            }
+        }
     };
     let bytes = match answer {
         AuskunftAnswer::Body(bytes) => bytes,

@@ -38,6 +38,8 @@ pub use faults::FAULTS;
 pub struct Inner {
     pub persons: BTreeMap<String, Person>,
     pub idempotency: IdempotencyStore,
+    /// Answers kept per search data (only with the fault `auskunft-cached`).
+    pub auskunft_cache: std::collections::HashMap<String, Vec<u8>>,
 }
 
 /// What the handlers share.
@@ -68,6 +70,7 @@ pub fn router(auth: AuthMode, faults: Faults) -> Router {
         Inner {
             persons,
             idempotency: IdempotencyStore::default(),
+            auskunft_cache: std::collections::HashMap::new(),
         },
     );
     Router::new()

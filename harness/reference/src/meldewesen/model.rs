@@ -65,6 +65,12 @@ pub struct Person {
     pub auskunftssperre: bool,
     pub wohnungen: Vec<Wohnung>,
     pub geaendert_am: String,
+    /// The Familienname as first registered (read only by the fault `auskunft-index-stale`).
+    #[serde(skip)]
+    pub familienname_bei_anmeldung: String,
+    /// Flats given up by an Abmeldung (read only by the fault `auskunft-former-addresses`).
+    #[serde(skip)]
+    pub aufgegeben: Vec<Wohnung>,
 }
 
 impl Person {

@@ -48,6 +48,8 @@ fn person(
         auskunftssperre: false,
         wohnungen,
         geaendert_am: SEED_TIME.into(),
+        familienname_bei_anmeldung: familienname.into(),
+        aufgegeben: Vec::new(),
     }
 }
 

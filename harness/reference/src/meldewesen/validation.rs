@@ -7,10 +7,9 @@ use serde_json::Value;
 
 use super::model::Adresse;
 use crate::Faults;
-use crate::common::dates::{is_future, parse_date};
+use crate::common::dates::parse_date;
 use crate::common::validate::{
-    Checked, Errors, Invalid, array, digits, norm, object, one_of, opt_date, opt_string, optional,
-    ptr, req_date, req_string, required, rules,
+    Checked, Errors, Invalid, array, norm, object, ptr, required, rules,
 };
 
 pub const PLZ_FORMAT: &str = "PLZ_FORMAT";
@@ -102,28 +101,219 @@ pub struct AuskunftAnfrage {
     pub beschreibung: Option<String>,
 }
 
-fn name(v: &Value, at: &str, errs: &mut Errors) -> Checked<String> {
-    crate::common::validate::string(v, at, NAME_MAX, errs)
+// ---- Blank strings and null (openapi.yaml info, "Blank and null values") ----
+//
+// A blank string is REQUIRED, never the member's format or enum rule; null
+// for an optional member of a POST body is TYPE. The shared helpers of
+// `common::validate` treat these differently, so Meldewesen wraps them here.
+
+fn is_blank(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| s.trim().is_empty())
 }
 
-fn vornamen(v: &Value, at: &str, errs: &mut Errors) -> Checked<Vec<String>> {
-    array(v, at, 20, errs, name)
+/// An optional member of a POST body: absent is `None`, null is TYPE.
+fn optional<'a>(
+    map: &'a serde_json::Map<String, Value>,
+    at: &str,
+    key: &str,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<Option<&'a Value>> {
+    match map.get(key) {
+        None => Ok(None),
+        Some(Value::Null) if faults.on("null-optional-member-ignored") => Ok(None),
+        Some(Value::Null) => Err(errs.push(
+            &ptr(at, key),
+            rules::TYPE,
+            "null is not a value; leave the member out",
+        )),
+        Some(v) => Ok(Some(v)),
+    }
+}
+
+/// A non-blank string of at most `max` characters.
+fn text(v: &Value, at: &str, max: usize, errs: &mut Errors, faults: &Faults) -> Checked<String> {
+    if faults.on("length-counted-in-bytes")
+        && let Some(s) = v.as_str()
+        && !s.trim().is_empty()
+        && s.trim().len() > max
+    {
+        return Err(errs.push(at, rules::LENGTH, format!("at most {max} characters")));
+    }
+    let s = crate::common::validate::string(v, at, max, errs)?;
+    if faults.on("names-stored-as-latin1") {
+        return Ok(s
+            .chars()
+            .map(|c| if u32::from(c) > 0xff { '?' } else { c })
+            .collect());
+    }
+    Ok(s)
+}
+
+fn req_string(
+    map: &serde_json::Map<String, Value>,
+    at: &str,
+    key: &str,
+    max: usize,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<String> {
+    let v = required(map, at, key, errs)?;
+    text(v, &ptr(at, key), max, errs, faults)
+}
+
+fn opt_string(
+    map: &serde_json::Map<String, Value>,
+    at: &str,
+    key: &str,
+    max: usize,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<Option<String>> {
+    optional(map, at, key, errs, faults)?
+        .map(|v| text(v, &ptr(at, key), max, errs, faults))
+        .transpose()
+}
+
+/// An optional string that may be empty (`zusatz`).
+fn opt_free_string(
+    map: &serde_json::Map<String, Value>,
+    at: &str,
+    key: &str,
+    max: usize,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<Option<String>> {
+    let Some(v) = optional(map, at, key, errs, faults)? else {
+        return Ok(None);
+    };
+    let p = ptr(at, key);
+    let Some(s) = v.as_str() else {
+        return Err(errs.push(&p, rules::TYPE, "must be a string"));
+    };
+    if s.chars().count() > max {
+        return Err(errs.push(&p, rules::LENGTH, format!("at most {max} characters")));
+    }
+    Ok(Some(s.trim().to_string()))
+}
+
+fn blank_required(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<()> {
+    if is_blank(v) && !faults.on("blank-format-rule") {
+        return Err(errs.push(at, rules::REQUIRED, "must not be blank"));
+    }
+    Ok(())
+}
+
+/// Exactly `n` ASCII digits (`[0-9]`, not any Unicode digit); blank is REQUIRED.
+fn digits(
+    v: &Value,
+    at: &str,
+    n: usize,
+    rule: &'static str,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<String> {
+    blank_required(v, at, errs, faults)?;
+    if faults.on("unicode-digits-accepted")
+        && let Some(s) = v.as_str()
+        && s.chars().count() == n
+        && s.chars().all(char::is_numeric)
+    {
+        return Ok(s.to_string());
+    }
+    crate::common::validate::digits(v, at, n, rule, errs)
+}
+
+/// A valid calendar date `YYYY-MM-DD`; blank is REQUIRED.
+fn date(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<String> {
+    blank_required(v, at, errs, faults)?;
+    if faults.on("german-date-accepted")
+        && let Some((d, m, y)) = v.as_str().and_then(german_date)
+    {
+        return Ok(format!("{y}-{m}-{d}"));
+    }
+    if faults.on("century-leap-day-accepted")
+        && let Some(s) = v.as_str()
+        && s.len() == 10
+        && s.ends_with("00-02-29")
+        && s[..4].bytes().all(|c| c.is_ascii_digit())
+    {
+        return Ok(s.to_string());
+    }
+    crate::common::validate::date(v, at, errs)
+}
+
+/// `DD.MM.YYYY` (only for the fault `german-date-accepted`).
+fn german_date(s: &str) -> Option<(&str, &str, &str)> {
+    let mut parts = s.split('.');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    let ok = parts.next().is_none()
+        && d.len() == 2
+        && m.len() == 2
+        && y.len() == 4
+        && s.bytes().filter(u8::is_ascii_digit).count() == 8;
+    ok.then_some((d, m, y))
+}
+
+fn req_date(
+    map: &serde_json::Map<String, Value>,
+    at: &str,
+    key: &str,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<String> {
+    let v = required(map, at, key, errs)?;
+    date(v, &ptr(at, key), errs, faults)
+}
+
+fn opt_date(
+    map: &serde_json::Map<String, Value>,
+    at: &str,
+    key: &str,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<Option<String>> {
+    optional(map, at, key, errs, faults)?
+        .map(|v| date(v, &ptr(at, key), errs, faults))
+        .transpose()
+}
+
+/// One of `allowed`; blank is REQUIRED.
+fn one_of(
+    v: &Value,
+    at: &str,
+    allowed: &[&str],
+    rule: &'static str,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<String> {
+    blank_required(v, at, errs, faults)?;
+    crate::common::validate::one_of(v, at, allowed, rule, errs)
+}
+
+fn name(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<String> {
+    text(v, at, NAME_MAX, errs, faults)
+}
+
+fn vornamen(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<Vec<String>> {
+    array(v, at, 20, errs, |v, at, errs| name(v, at, errs, faults))
 }
 
 fn req_vornamen(
     map: &serde_json::Map<String, Value>,
     at: &str,
     errs: &mut Errors,
+    faults: &Faults,
 ) -> Checked<Vec<String>> {
     let v = required(map, at, "vornamen", errs)?;
-    vornamen(v, &ptr(at, "vornamen"), errs)
+    vornamen(v, &ptr(at, "vornamen"), errs, faults)
 }
 
-fn plz(v: &Value, at: &str, errs: &mut Errors) -> Checked<String> {
-    digits(v, at, 5, PLZ_FORMAT, errs)
+fn plz(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<String> {
+    digits(v, at, 5, PLZ_FORMAT, errs, faults)
 }
 
-pub fn adresse(v: &Value, at: &str, errs: &mut Errors) -> Checked<Adresse> {
+pub fn adresse(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<Adresse> {
     let map = object(
         v,
         at,
@@ -131,27 +321,40 @@ pub fn adresse(v: &Value, at: &str, errs: &mut Errors) -> Checked<Adresse> {
         &[],
         errs,
     )?;
-    let strasse = req_string(map, at, "strasse", NAME_MAX, errs);
-    let hausnummer = req_string(map, at, "hausnummer", 20, errs);
-    let zusatz = opt_string(map, at, "zusatz", 200, errs);
-    let plz = required(map, at, "plz", errs).and_then(|v| plz(v, &ptr(at, "plz"), errs));
-    let ort = req_string(map, at, "ort", NAME_MAX, errs);
-    let ags = optional(map, "ags")
-        .map(|v| digits(v, &ptr(at, "ags"), 8, AGS_FORMAT, errs))
-        .transpose();
+    let strasse = req_string(map, at, "strasse", NAME_MAX, errs, faults);
+    let hausnummer = req_string(map, at, "hausnummer", 20, errs, faults);
+    let zusatz = opt_free_string(map, at, "zusatz", 200, errs, faults);
+    let plz = required(map, at, "plz", errs).and_then(|v| plz(v, &ptr(at, "plz"), errs, faults));
+    let ort = req_string(map, at, "ort", NAME_MAX, errs, faults);
+    let ags = optional(map, at, "ags", errs, faults).and_then(|o| {
+        o.map(|v| digits(v, &ptr(at, "ags"), 8, AGS_FORMAT, errs, faults))
+            .transpose()
+    });
     Ok(Adresse {
         strasse: strasse?,
         hausnummer: hausnummer?,
-        zusatz: zusatz?,
+        zusatz: zusatz?.filter(|z| !z.is_empty()),
         plz: plz?,
         ort: ort?,
         ags: ags?,
     })
 }
 
-fn geburtsdatum(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<String> {
-    let d = crate::common::validate::date(v, at, errs)?;
-    if !faults.on("future-geburtsdatum-accepted") && parse_date(&d).is_some_and(is_future) {
+/// A Geburtsdatum: a valid date, not in the future. `korrektur`: in a PATCH.
+fn geburtsdatum(
+    v: &Value,
+    at: &str,
+    errs: &mut Errors,
+    faults: &Faults,
+    korrektur: bool,
+) -> Checked<String> {
+    let d = date(v, at, errs, faults)?;
+    let unchecked = if korrektur {
+        faults.on("korrektur-geburtsdatum-unchecked")
+    } else {
+        faults.on("future-geburtsdatum-accepted")
+    };
+    if !unchecked && parse_date(&d).is_some_and(|d| is_future(d, faults)) {
         return Err(errs.push(
             at,
             GEBURTSDATUM_ZUKUNFT,
@@ -161,7 +364,22 @@ fn geburtsdatum(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Chec
     Ok(d)
 }
 
-fn rufname_in(rufname: &str, vornamen: &[String]) -> bool {
+/// "In the future": later than today in UTC+14 (with the fault
+/// `today-is-future`, today counts as future too).
+fn is_future(d: time::Date, faults: &Faults) -> bool {
+    if faults.on("today-is-future") {
+        return d >= crate::common::dates::today();
+    }
+    crate::common::dates::is_future(d)
+}
+
+/// Whether `rufname` is one of `vornamen` (a whole Vorname, case and
+/// whitespace ignored).
+pub fn rufname_in(rufname: &str, vornamen: &[String], faults: &Faults) -> bool {
+    if faults.on("rufname-substring") {
+        let all = norm(&vornamen.join(" "));
+        return all.contains(&norm(rufname));
+    }
     vornamen.iter().any(|v| norm(v) == norm(rufname))
 }
 
@@ -181,18 +399,26 @@ fn personendaten(
         "geschlecht",
     ];
     let map = object(v, at, &allowed, &[], errs)?;
-    let familienname = req_string(map, at, "familienname", NAME_MAX, errs);
-    let geburtsname = opt_string(map, at, "geburtsname", NAME_MAX, errs);
-    let vornamen = req_vornamen(map, at, errs);
-    let rufname = opt_string(map, at, "rufname", NAME_MAX, errs);
-    let doktorgrad = opt_string(map, at, "doktorgrad", 50, errs);
+    let familienname = req_string(map, at, "familienname", NAME_MAX, errs, faults);
+    let geburtsname = opt_string(map, at, "geburtsname", NAME_MAX, errs, faults);
+    let vornamen = req_vornamen(map, at, errs, faults);
+    let rufname = opt_string(map, at, "rufname", NAME_MAX, errs, faults);
+    let doktorgrad = opt_string(map, at, "doktorgrad", 50, errs, faults);
     let geburtsdatum = required(map, at, "geburtsdatum", errs)
-        .and_then(|v| geburtsdatum(v, &ptr(at, "geburtsdatum"), errs, faults));
-    let geschlecht = required(map, at, "geschlecht", errs)
-        .and_then(|v| one_of(v, &ptr(at, "geschlecht"), GESCHLECHTER, GESCHLECHT, errs));
+        .and_then(|v| geburtsdatum(v, &ptr(at, "geburtsdatum"), errs, faults, false));
+    let geschlecht = required(map, at, "geschlecht", errs).and_then(|v| {
+        one_of(
+            v,
+            &ptr(at, "geschlecht"),
+            GESCHLECHTER,
+            GESCHLECHT,
+            errs,
+            faults,
+        )
+    });
     if let (Ok(Some(r)), Ok(v)) = (&rufname, &vornamen)
         && !faults.on("rufname-unchecked")
-        && !rufname_in(r, v)
+        && !rufname_in(r, v, faults)
     {
         errs.push(
             &ptr(at, "rufname"),
@@ -212,20 +438,25 @@ fn personendaten(
 }
 
 /// A Wohnungsgeber or Eigentümer.
-fn beteiligter(v: &Value, at: &str, errs: &mut Errors) -> Checked<()> {
+fn beteiligter(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<()> {
     let map = object(v, at, &["name", "anschrift"], &[], errs)?;
-    let n = req_string(map, at, "name", NAME_MAX, errs);
-    let a =
-        required(map, at, "anschrift", errs).and_then(|v| adresse(v, &ptr(at, "anschrift"), errs));
+    let n = req_string(map, at, "name", NAME_MAX, errs, faults);
+    let a = required(map, at, "anschrift", errs)
+        .and_then(|v| adresse(v, &ptr(at, "anschrift"), errs, faults));
     n?;
     a?;
     Ok(())
 }
 
-fn meldepflichtiger(v: &Value, at: &str, errs: &mut Errors) -> Checked<(String, Vec<String>)> {
+fn meldepflichtiger(
+    v: &Value,
+    at: &str,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<(String, Vec<String>)> {
     let map = object(v, at, &["familienname", "vornamen"], &[], errs)?;
-    let f = req_string(map, at, "familienname", NAME_MAX, errs);
-    let v = req_vornamen(map, at, errs);
+    let f = req_string(map, at, "familienname", NAME_MAX, errs, faults);
+    let v = req_vornamen(map, at, errs, faults);
     Ok((f?, v?))
 }
 
@@ -237,7 +468,12 @@ struct Bestaetigung {
     meldepflichtige: Checked<Vec<(String, Vec<String>)>>,
 }
 
-fn wohnungsgeberbestaetigung(v: &Value, at: &str, errs: &mut Errors) -> Checked<Bestaetigung> {
+fn wohnungsgeberbestaetigung(
+    v: &Value,
+    at: &str,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<Bestaetigung> {
     let allowed = [
         "wohnungsgeber",
         "eigentuemer",
@@ -248,13 +484,25 @@ fn wohnungsgeberbestaetigung(v: &Value, at: &str, errs: &mut Errors) -> Checked<
     ];
     let map = object(v, at, &allowed, &[], errs)?;
     let wg = required(map, at, "wohnungsgeber", errs)
-        .and_then(|v| beteiligter(v, &ptr(at, "wohnungsgeber"), errs));
-    let eig = optional(map, "eigentuemer")
-        .map(|v| beteiligter(v, &ptr(at, "eigentuemer"), errs))
-        .transpose();
+        .and_then(|v| beteiligter(v, &ptr(at, "wohnungsgeber"), errs, faults));
+    let eig = if faults.on("eigentuemer-unchecked") {
+        Ok(None)
+    } else {
+        optional(map, at, "eigentuemer", errs, faults).and_then(|o| {
+            o.map(|v| beteiligter(v, &ptr(at, "eigentuemer"), errs, faults))
+                .transpose()
+        })
+    };
     let ereignis = required(map, at, "ereignis", errs).and_then(|v| {
         let p = ptr(at, "ereignis");
-        let e = one_of(v, &p, &["einzug", "auszug"], WOHNUNGSGEBER_EREIGNIS, errs)?;
+        let e = one_of(
+            v,
+            &p,
+            &["einzug", "auszug"],
+            WOHNUNGSGEBER_EREIGNIS,
+            errs,
+            faults,
+        )?;
         if e != "einzug" {
             return Err(errs.push(
                 &p,
@@ -264,17 +512,34 @@ fn wohnungsgeberbestaetigung(v: &Value, at: &str, errs: &mut Errors) -> Checked<
         }
         Ok(e)
     });
-    let datum = req_date(map, at, "datum", errs);
-    let wohnung =
-        required(map, at, "wohnung", errs).and_then(|v| adresse(v, &ptr(at, "wohnung"), errs));
-    let meldepflichtige = required(map, at, "meldepflichtige", errs)
-        .and_then(|v| array(v, &ptr(at, "meldepflichtige"), 100, errs, meldepflichtiger));
+    let datum = req_date(map, at, "datum", errs, faults);
+    let wohnung = required(map, at, "wohnung", errs)
+        .and_then(|v| adresse(v, &ptr(at, "wohnung"), errs, faults));
+    let meldepflichtige = required(map, at, "meldepflichtige", errs).and_then(|v| {
+        array(v, &ptr(at, "meldepflichtige"), 100, errs, |v, at, errs| {
+            meldepflichtiger(v, at, errs, faults)
+        })
+    });
     let _ = (wg, eig, ereignis);
     Ok(Bestaetigung {
         datum,
         wohnung,
         meldepflichtige,
     })
+}
+
+/// Whether the Wohnungsgeber confirmed the flat of the Anmeldung.
+fn same_flat(confirmed: &Adresse, flat: &Adresse, faults: &Faults) -> bool {
+    if faults.on("wohnungsgeber-adresse-partial") {
+        return norm(&confirmed.strasse) == norm(&flat.strasse) && confirmed.plz == flat.plz;
+    }
+    if faults.on("wohnungsgeber-adresse-case-sensitive") {
+        return confirmed.strasse == flat.strasse
+            && confirmed.hausnummer == flat.hausnummer
+            && confirmed.plz == flat.plz
+            && confirmed.ort == flat.ort;
+    }
+    confirmed.same_flat(flat)
 }
 
 /// Validates `POST /anmeldungen`.
@@ -293,7 +558,7 @@ pub fn anmeldung(v: &Value, faults: &Faults) -> Result<Anmeldung, Errors> {
     };
     let person =
         required(map, "", "person", e).and_then(|v| personendaten(v, "/person", e, faults));
-    let wohnung = required(map, "", "wohnung", e).and_then(|v| adresse(v, "/wohnung", e));
+    let wohnung = required(map, "", "wohnung", e).and_then(|v| adresse(v, "/wohnung", e, faults));
     let status = required(map, "", "wohnungsstatus", e).and_then(|v| {
         one_of(
             v,
@@ -301,10 +566,11 @@ pub fn anmeldung(v: &Value, faults: &Faults) -> Result<Anmeldung, Errors> {
             WOHNUNGSSTATUS_WERTE,
             WOHNUNGSSTATUS,
             e,
+            faults,
         )
     });
-    let einzug = req_date(map, "", "einzugsdatum", e).and_then(|d| {
-        if parse_date(&d).is_some_and(is_future) {
+    let einzug = req_date(map, "", "einzugsdatum", e, faults).and_then(|d| {
+        if parse_date(&d).is_some_and(|d| is_future(d, faults)) {
             Err(e.push(
                 "/einzugsdatum",
                 EINZUG_ZUKUNFT,
@@ -314,18 +580,18 @@ pub fn anmeldung(v: &Value, faults: &Faults) -> Result<Anmeldung, Errors> {
             Ok(d)
         }
     });
-    let wgb = match optional(map, "wohnungsgeberbestaetigung") {
+    let wgb = match map.get("wohnungsgeberbestaetigung") {
         None if faults.on("wohnungsgeber-optional") => Err(Invalid),
-        None => Err(e.push(
+        None | Some(Value::Null) => Err(e.push(
             "/wohnungsgeberbestaetigung",
             WOHNUNGSGEBER_FEHLT,
             "the Wohnungsgeberbestätigung (§ 19 BMG) is missing",
         )),
-        Some(v) => wohnungsgeberbestaetigung(v, "/wohnungsgeberbestaetigung", e),
+        Some(v) => wohnungsgeberbestaetigung(v, "/wohnungsgeberbestaetigung", e, faults),
     };
     let confirmed = wgb.as_ref().ok();
     if let (Some(Ok(b)), Ok(w)) = (confirmed.map(|b| &b.wohnung), &wohnung)
-        && !b.same_flat(w)
+        && !same_flat(b, w, faults)
     {
         e.push(
             "/wohnungsgeberbestaetigung/wohnung",
@@ -344,9 +610,16 @@ pub fn anmeldung(v: &Value, faults: &Faults) -> Result<Anmeldung, Errors> {
         );
     }
     if let (Some(Ok(m)), Ok(p)) = (confirmed.map(|b| &b.meldepflichtige), &person) {
-        let listed = m.iter().any(|(f, vs)| {
-            norm(f) == norm(&p.familienname) && vs.iter().any(|v| rufname_in(v, &p.vornamen))
-        });
+        let first_only = faults.on("wohnungsgeber-first-meldepflichtiger-only");
+        let listed = m
+            .iter()
+            .take(if first_only { 1 } else { m.len() })
+            .any(|(f, vs)| {
+                norm(f) == norm(&p.familienname)
+                    && vs
+                        .iter()
+                        .any(|v| p.vornamen.iter().any(|pv| norm(pv) == norm(v)))
+            });
         if !listed {
             e.push(
                 "/wohnungsgeberbestaetigung/meldepflichtige",
@@ -377,14 +650,14 @@ fn internal() -> Errors {
 }
 
 /// Validates the syntax of `POST /abmeldungen` (the person is looked up later).
-pub fn abmeldung(v: &Value) -> Result<Abmeldung, Errors> {
+pub fn abmeldung(v: &Value, faults: &Faults) -> Result<Abmeldung, Errors> {
     let mut errs = Errors::default();
     let e = &mut errs;
     let Ok(map) = object(v, "", &["personId", "auszugsdatum"], &[], e) else {
         return Err(errs);
     };
-    let id = req_string(map, "", "personId", 64, e);
-    let d = req_date(map, "", "auszugsdatum", e);
+    let id = req_string(map, "", "personId", 64, e, faults);
+    let d = req_date(map, "", "auszugsdatum", e, faults);
     match (id, d) {
         (Ok(person_id), Ok(auszugsdatum)) if errs.is_empty() => Ok(Abmeldung {
             person_id,
@@ -401,13 +674,12 @@ fn nullable(
     key: &str,
     max: usize,
     errs: &mut Errors,
+    faults: &Faults,
 ) -> Checked<Option<Option<String>>> {
     match map.get(key) {
         None => Ok(None),
         Some(Value::Null) => Ok(Some(None)),
-        Some(v) => {
-            crate::common::validate::string(v, &ptr("", key), max, errs).map(|s| Some(Some(s)))
-        }
+        Some(v) => text(v, &ptr("", key), max, errs, faults).map(|s| Some(Some(s))),
     }
 }
 
@@ -458,7 +730,7 @@ pub fn korrektur(v: &Value, faults: &Faults) -> Result<Korrektur, Errors> {
         return Err(errs);
     };
     let nullable = |map: &serde_json::Map<String, Value>, key: &str, max: usize, e: &mut Errors| {
-        let r = nullable(map, key, max, e);
+        let r = nullable(map, key, max, e, faults);
         if faults.on("merge-null-ignored") {
             r.map(|o| o.filter(Option::is_some))
         } else {
@@ -466,18 +738,18 @@ pub fn korrektur(v: &Value, faults: &Faults) -> Result<Korrektur, Errors> {
         }
     };
     let familienname = present(map, "familienname", e)
-        .and_then(|v| v.map(|v| name(v, "/familienname", e)).transpose());
+        .and_then(|v| v.map(|v| name(v, "/familienname", e, faults)).transpose());
     let geburtsname = nullable(map, "geburtsname", NAME_MAX, e);
     let vornamen = present(map, "vornamen", e)
-        .and_then(|v| v.map(|v| vornamen(v, "/vornamen", e)).transpose());
+        .and_then(|v| v.map(|v| vornamen(v, "/vornamen", e, faults)).transpose());
     let rufname = nullable(map, "rufname", NAME_MAX, e);
     let doktorgrad = nullable(map, "doktorgrad", 50, e);
     let geburtsdatum = present(map, "geburtsdatum", e).and_then(|v| {
-        v.map(|v| geburtsdatum(v, "/geburtsdatum", e, faults))
+        v.map(|v| geburtsdatum(v, "/geburtsdatum", e, faults, true))
             .transpose()
     });
     let geschlecht = present(map, "geschlecht", e).and_then(|v| {
-        v.map(|v| one_of(v, "/geschlecht", GESCHLECHTER, GESCHLECHT, e))
+        v.map(|v| one_of(v, "/geschlecht", GESCHLECHTER, GESCHLECHT, e, faults))
             .transpose()
     });
     let build = || -> Checked<Korrektur> {
@@ -499,14 +771,18 @@ pub fn korrektur(v: &Value, faults: &Faults) -> Result<Korrektur, Errors> {
     }
 }
 
-fn suchanschrift(v: &Value, at: &str, errs: &mut Errors) -> Checked<Suchanschrift> {
+fn suchanschrift(
+    v: &Value,
+    at: &str,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<Suchanschrift> {
     let map = object(v, at, &["strasse", "hausnummer", "plz", "ort"], &[], errs)?;
-    let strasse = opt_string(map, at, "strasse", NAME_MAX, errs);
-    let hausnummer = opt_string(map, at, "hausnummer", 20, errs);
-    let plz = optional(map, "plz")
-        .map(|v| plz(v, &ptr(at, "plz"), errs))
-        .transpose();
-    let ort = opt_string(map, at, "ort", NAME_MAX, errs);
+    let strasse = opt_string(map, at, "strasse", NAME_MAX, errs, faults);
+    let hausnummer = opt_string(map, at, "hausnummer", 20, errs, faults);
+    let plz = optional(map, at, "plz", errs, faults)
+        .and_then(|o| o.map(|v| plz(v, &ptr(at, "plz"), errs, faults)).transpose());
+    let ort = opt_string(map, at, "ort", NAME_MAX, errs, faults);
     Ok(Suchanschrift {
         strasse: strasse?,
         hausnummer: hausnummer?,
@@ -531,17 +807,28 @@ fn suchdaten(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked
         &allowed[1..]
     };
     let map = object(v, at, allowed, &[], errs)?;
-    let person_id = opt_string(map, at, "personId", 64, errs);
-    let familienname = req_string(map, at, "familienname", NAME_MAX, errs);
-    let frueher = opt_string(map, at, "fruehererName", NAME_MAX, errs);
-    let vornamen = req_vornamen(map, at, errs);
-    let geburtsdatum = opt_date(map, at, "geburtsdatum", errs);
-    let geschlecht = optional(map, "geschlecht")
-        .map(|v| one_of(v, &ptr(at, "geschlecht"), GESCHLECHTER, GESCHLECHT, errs))
-        .transpose();
-    let anschrift = optional(map, "anschrift")
-        .map(|v| suchanschrift(v, &ptr(at, "anschrift"), errs))
-        .transpose();
+    let person_id = opt_string(map, at, "personId", 64, errs, faults);
+    let familienname = req_string(map, at, "familienname", NAME_MAX, errs, faults);
+    let frueher = opt_string(map, at, "fruehererName", NAME_MAX, errs, faults);
+    let vornamen = req_vornamen(map, at, errs, faults);
+    let geburtsdatum = opt_date(map, at, "geburtsdatum", errs, faults);
+    let geschlecht = optional(map, at, "geschlecht", errs, faults).and_then(|o| {
+        o.map(|v| {
+            one_of(
+                v,
+                &ptr(at, "geschlecht"),
+                GESCHLECHTER,
+                GESCHLECHT,
+                errs,
+                faults,
+            )
+        })
+        .transpose()
+    });
+    let anschrift = optional(map, at, "anschrift", errs, faults).and_then(|o| {
+        o.map(|v| suchanschrift(v, &ptr(at, "anschrift"), errs, faults))
+            .transpose()
+    });
     Ok(Suchdaten {
         person_id: person_id?,
         familienname: familienname?,
@@ -568,14 +855,17 @@ pub fn auskunft_anfrage(v: &Value, faults: &Faults) -> Result<AuskunftAnfrage, E
             g.as_bool()
                 .ok_or_else(|| e.push("/zweck/gewerblich", rules::TYPE, "must be a boolean"))
         });
-        let beschreibung = match m.get("beschreibung") {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(b) => crate::common::validate::string(b, "/zweck/beschreibung", 1000, e).map(Some),
-        };
+        let beschreibung = opt_free_string(m, "/zweck", "beschreibung", 1000, e, faults);
         let gewerblich = gewerblich?;
         let beschreibung = beschreibung?;
-        if gewerblich && beschreibung.is_none() && !faults.on("zweck-unchecked") {
+        // With the fault `zweck-blank-accepted` a whitespace-only description counts.
+        let raw_given = m
+            .get("beschreibung")
+            .and_then(Value::as_str)
+            .is_some_and(|b| !b.is_empty());
+        let described = beschreibung.as_deref().is_some_and(|b| !b.is_empty())
+            || (faults.on("zweck-blank-accepted") && raw_given);
+        if gewerblich && !described && !faults.on("zweck-unchecked") {
             return Err(e.push(
                 "/zweck/beschreibung",
                 ZWECK_FEHLT,
