@@ -17,9 +17,11 @@ use super::{
     AppState, CLASSES, NAME, SCOPE_ANTRAG, SCOPE_BERECHNUNG, SCOPE_LESEN, StoredAntrag, VERSION,
 };
 use crate::Faults;
+use crate::common::auth::Principal;
 use crate::common::dates::{format_date, now_timestamp};
 use crate::common::etag::etag_for;
-use crate::common::idempotency::{Lookup, StoredResponse, idempotency_key};
+use crate::common::idempotency::{IDEMPOTENCY_KEY, Lookup, StoredResponse, idempotency_key};
+use crate::common::pipeline::PROBLEM_JSON;
 use crate::common::problem::{FieldError, Problem};
 use crate::common::validate::Errors;
 
@@ -86,7 +88,7 @@ pub async fn post_berechnung(State(st): State<AppState>, headers: HeaderMap, b: 
 }
 
 async fn berechnung(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
-    auth(st, headers, SCOPE_BERECHNUNG)?;
+    let who = auth(st, headers, SCOPE_BERECHNUNG)?;
     let value = body(st, headers, b).await?;
     let mut cx = Ctx {
         faults: &st.faults,
@@ -96,10 +98,60 @@ async fn berechnung(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
     let (Ok(req), true) = (parsed, cx.errs.is_empty()) else {
         return Err(invalid(st, cx.errs));
     };
-    Ok(json_response(
+    if st.faults.on("berechnung-applies-plan-rules") {
+        // Basiselterngeld after the 14th Lebensmonat refused as in a plan.
+        let mut errs = Errors::default();
+        for (j, m) in req.monate.iter().enumerate() {
+            if m.art == rechner::Art::Basis && m.lebensmonat > 14 {
+                errs.push(
+                    &format!("/monate/{j}"),
+                    plan::BASIS_NACH_LEBENSMONAT_14,
+                    "Basiselterngeld only up to the 14th Lebensmonat",
+                );
+            }
+        }
+        if !errs.is_empty() {
+            return Err(invalid(st, errs));
+        }
+    }
+    let answer = json_response(
         StatusCode::OK,
         &ergebnis(&req.grundlagen, &req.monate, &st.faults),
-    ))
+    );
+    global_idempotency(st, headers, &who, &value, answer).await
+}
+
+/// Under `idempotency-key-not-scoped-per-operation`, every POST stores its answer under the
+/// key alone (not per operation), as a generic middleware would.
+async fn global_idempotency(
+    st: &AppState,
+    headers: &HeaderMap,
+    who: &Principal,
+    value: &Value,
+    answer: Response,
+) -> Answer {
+    if !st.faults.on("idempotency-key-not-scoped-per-operation") {
+        return Ok(answer);
+    }
+    let Some(k) = idempotency_key(headers)? else {
+        return Ok(answer);
+    };
+    let status = answer.status();
+    let bytes = axum::body::to_bytes(answer.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default()
+        .to_vec();
+    let stored = StoredResponse::json(status, bytes);
+    let mut inner = st.lock();
+    match inner.idempotency.lookup(who, "post", &k, value) {
+        Lookup::Replay(stored) => return Ok(stored.to_response(true)),
+        Lookup::Reused => return Err(reused()),
+        Lookup::Fresh => {}
+    }
+    inner
+        .idempotency
+        .store(who, "post", &k, value.clone(), stored.clone());
+    Ok(stored.to_response(false))
 }
 
 // ---- POST /bezugsplanungen ---------------------------------------------
@@ -113,13 +165,18 @@ pub async fn post_bezugsplanung(
 }
 
 async fn bezugsplanung(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
-    auth(st, headers, SCOPE_BERECHNUNG)?;
+    let who = auth(st, headers, SCOPE_BERECHNUNG)?;
     let value = body(st, headers, b).await?;
     let mut cx = Ctx {
         faults: &st.faults,
         errs: Errors::default(),
     };
     let parsed = input::bezugsplanung(&value, "", &mut cx);
+    if let (Ok(p), false) = (&parsed, cx.errs.is_empty())
+        && st.faults.on("plan-rules-despite-field-errors")
+    {
+        plan::check(p, "", &st.faults, &mut cx.errs);
+    }
     let (Ok(p), true) = (parsed, cx.errs.is_empty()) else {
         return Err(invalid(st, cx.errs));
     };
@@ -129,7 +186,7 @@ async fn bezugsplanung(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
         return Err(invalid(st, errs));
     }
     let (genutzt, verfuegbar) = plan::kontingent(&p, &st.faults);
-    Ok(json_response(
+    let answer = json_response(
         StatusCode::OK,
         &json!({
             "gueltig": true,
@@ -140,7 +197,8 @@ async fn bezugsplanung(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
             },
             "verfuegbar": verfuegbar / 2,
         }),
-    ))
+    );
+    global_idempotency(st, headers, &who, &value, answer).await
 }
 
 // ---- POST /antraege ----------------------------------------------------
@@ -157,7 +215,15 @@ fn representation(id: &str, a: &Antrag, faults: &Faults) -> Value {
     if faults.on("iban-unmasked") {
         bank["iban"] = json!(a.iban);
     }
-    let monate = a.plan.elternteile.first().cloned().unwrap_or_default();
+    let monate: Vec<Monat> = if faults.on("antrag-berechnung-all-parents") {
+        a.plan.elternteile.iter().flatten().copied().collect()
+    } else {
+        a.plan.elternteile.first().cloned().unwrap_or_default()
+    };
+    let mut grundlagen = a.grundlagen;
+    if faults.on("antrag-berechnung-ignores-kind") {
+        grundlagen.anzahl_kinder = 1;
+    }
     let elternteile: Vec<Value> = a
         .plan
         .elternteile
@@ -186,7 +252,7 @@ fn representation(id: &str, a: &Antrag, faults: &Faults) -> Value {
             "elternteile": elternteile,
         },
         "bankverbindung": bank,
-        "berechnung": ergebnis(&a.grundlagen, &monate, faults),
+        "berechnung": ergebnis(&grundlagen, &monate, faults),
     })
 }
 
@@ -198,10 +264,47 @@ fn reused() -> Problem {
     }])
 }
 
+/// The Idempotency-Key (under `idempotency-key-length-unchecked`, visible
+/// ASCII keys of any length pass).
+fn key_of(st: &AppState, headers: &HeaderMap) -> Result<Option<String>, Problem> {
+    if st.faults.on("idempotency-key-length-unchecked")
+        && let Some(v) = headers.get(IDEMPOTENCY_KEY)
+        && !v.is_empty()
+        && v.as_bytes().iter().all(|c| (0x21..=0x7e).contains(c))
+    {
+        return Ok(v.to_str().ok().map(str::to_string));
+    }
+    idempotency_key(headers)
+}
+
 async fn antrag(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
-    let early = st.faults.on("validation-before-auth");
-    let (who, value) = if early {
-        let value = body(st, headers, b).await?;
+    // Under `idempotency-compares-raw-bytes` the raw bytes stand for the body in
+    // the idempotency store (so other whitespace or member order is "another body").
+    let (b, raw) = if st.faults.on("idempotency-compares-raw-bytes") {
+        let bytes = axum::body::to_bytes(b, 32 << 20).await.unwrap_or_default();
+        let raw = Value::String(String::from_utf8_lossy(&bytes).into_owned());
+        (Body::from(bytes), Some(raw))
+    } else {
+        (b, None)
+    };
+    // Under `validation-before-auth` a token without the scope is refused
+    // only after the body has been validated.
+    let (who, value) = match auth(st, headers, SCOPE_ANTRAG) {
+        Err(p) if p.status == StatusCode::FORBIDDEN && st.faults.on("validation-before-auth") => {
+            let value = body(st, headers, b).await?;
+            let mut cx = Ctx {
+                faults: &st.faults,
+                errs: Errors::default(),
+            };
+            if input::antrag(&value, &mut cx).is_err() {
+                return Err(invalid(st, cx.errs));
+            }
+            return Err(p);
+        }
+        Err(p) => return Err(p),
+        Ok(who) => (who, body(st, headers, b).await?),
+    };
+    if st.faults.on("idempotency-after-validation") {
         let mut cx = Ctx {
             faults: &st.faults,
             errs: Errors::default(),
@@ -209,18 +312,24 @@ async fn antrag(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
         if input::antrag(&value, &mut cx).is_err() {
             return Err(invalid(st, cx.errs));
         }
-        (auth(st, headers, SCOPE_ANTRAG)?, value)
+    }
+    let key = key_of(st, headers)?;
+    let op = if st.faults.on("idempotency-key-not-scoped-per-operation") {
+        "post"
     } else {
-        let who = auth(st, headers, SCOPE_ANTRAG)?;
-        (who, body(st, headers, b).await?)
+        "antraege"
     };
-    let key = idempotency_key(headers)?;
+    let compared = raw.unwrap_or_else(|| value.clone());
     let mut inner = st.lock();
     if let Some(k) = key.as_deref() {
-        match inner.idempotency.lookup(&who, "antraege", k, &value) {
+        match inner.idempotency.lookup(&who, op, k, &compared) {
             Lookup::Fresh => {}
             Lookup::Replay(stored) if !st.faults.on("idempotent-replay-duplicates") => {
-                return Ok(stored.to_response(true));
+                let mut resp = stored.to_response(true);
+                if st.faults.on("idempotent-replay-without-etag") {
+                    resp.headers_mut().remove(ETAG);
+                }
+                return Ok(resp);
             }
             Lookup::Replay(_) => {}
             Lookup::Reused if !st.faults.on("idempotency-key-reuse-accepted") => {
@@ -235,7 +344,21 @@ async fn antrag(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
     };
     let parsed = input::antrag(&value, &mut cx);
     let Ok(a) = parsed else {
-        return Err(invalid(st, cx.errs));
+        let problem = invalid(st, cx.errs);
+        if let Some(k) = key.as_deref()
+            && st.faults.on("idempotency-stores-errors")
+        {
+            let stored = StoredResponse {
+                status: problem.status,
+                headers: vec![(
+                    axum::http::header::CONTENT_TYPE,
+                    axum::http::HeaderValue::from_static(PROBLEM_JSON),
+                )],
+                body: problem.render("/antraege"),
+            };
+            inner.idempotency.store(&who, op, k, compared, stored);
+        }
+        return Err(problem);
     };
     let id = format!("eg-{}", uuid::Uuid::new_v4());
     let bytes = serde_json::to_vec(&representation(&id, &a, &st.faults)).unwrap_or_default();
@@ -248,7 +371,7 @@ async fn antrag(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
     if let Some(k) = key {
         inner
             .idempotency
-            .store(&who, "antraege", &k, value, stored.clone());
+            .store(&who, op, &k, compared, stored.clone());
     }
     if !st.faults.on("antrag-not-stored") {
         inner

@@ -75,8 +75,11 @@ fn required<'v>(
     }
 }
 
-fn optional<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
-    map.get(key).filter(|v| !v.is_null())
+/// An optional member: absent is `None`; `null` is a value of the wrong type
+/// (TYPE), unless the `null-optional-member-ignored` fault treats it as absent.
+fn optional<'v>(map: &'v Map<String, Value>, key: &str, cx: &Ctx) -> Option<&'v Value> {
+    map.get(key)
+        .filter(|v| !(v.is_null() && cx.faults.on("null-optional-member-ignored")))
 }
 
 /// An integer in `lo..=hi`; a non-integer is TYPE, out of range WERTEBEREICH.
@@ -112,22 +115,39 @@ fn boolean(v: &Value, at: &str, cx: &mut Ctx) -> Checked<bool> {
 }
 
 fn opt_bool(map: &Map<String, Value>, at: &str, key: &str, cx: &mut Ctx) -> Checked<bool> {
-    match optional(map, key) {
+    match optional(map, key, cx) {
         None => Ok(false),
         Some(v) => boolean(v, &ptr(at, key), cx),
     }
 }
 
+/// A name: non-blank, at most [`NAME_MAX`] characters (Unicode code points).
 fn string(v: &Value, at: &str, cx: &mut Ctx) -> Checked<String> {
     let Some(s) = v.as_str() else {
         return Err(cx.push(at, rules::TYPE, "must be a string"));
     };
-    let s = s.trim();
+    let s = if cx.faults.on("blank-strings-accepted") && !s.is_empty() {
+        s
+    } else {
+        s.trim()
+    };
     if s.is_empty() {
         return Err(cx.push(at, rules::REQUIRED, "must not be blank"));
     }
-    if s.chars().count() > NAME_MAX {
+    let length = if cx.faults.on("length-counted-in-bytes") {
+        s.len()
+    } else {
+        s.chars().count()
+    };
+    if length > NAME_MAX {
         return Err(cx.push(at, rules::LENGTH, format!("at most {NAME_MAX} characters")));
+    }
+    if cx.faults.on("names-stored-as-latin1") {
+        // Stored in an ISO 8859-1 column: what it cannot hold becomes '?'.
+        return Ok(s
+            .chars()
+            .map(|c| if u32::from(c) > 0xff { '?' } else { c })
+            .collect());
     }
     Ok(s.to_string())
 }
@@ -141,13 +161,63 @@ fn text<'v>(v: &'v Value, at: &str, cx: &mut Ctx) -> Checked<&'v str> {
     }
 }
 
+/// A strict `YYYY-MM-DD` calendar date; blank is REQUIRED.
 fn date(v: &Value, at: &str, cx: &mut Ctx) -> Checked<Date> {
-    let s = text(v, at, cx)?;
-    parse_date(s).ok_or_else(|| cx.push(at, rules::DATE_FORMAT, "must be a valid date YYYY-MM-DD"))
+    let Some(s) = v.as_str() else {
+        return Err(cx.push(at, rules::TYPE, "must be a string YYYY-MM-DD"));
+    };
+    if s.trim().is_empty() {
+        return Err(cx.push(at, rules::REQUIRED, "must not be blank"));
+    }
+    parse_date(s)
+        .or_else(|| lenient_date(s, cx.faults))
+        .ok_or_else(|| cx.push(at, rules::DATE_FORMAT, "must be a valid date YYYY-MM-DD"))
+}
+
+/// What the date faults accept beyond a strict calendar date: a day past the
+/// end of its month rolls over (`date-rollover`: 2025-02-29 is 2025-03-01),
+/// and German dates `DD.MM.YYYY` (`german-date-accepted`).
+fn lenient_date(s: &str, faults: &Faults) -> Option<Date> {
+    if faults.on("german-date-accepted")
+        && let [d, m, y] = s.split('.').collect::<Vec<_>>()[..]
+        && d.len() == 2
+        && m.len() == 2
+        && y.len() == 4
+    {
+        return parse_date(&format!("{y}-{m}-{d}"));
+    }
+    if faults.on("date-rollover") && s.len() == 10 {
+        let day: u8 = s.get(8..10)?.parse().ok()?;
+        let first = parse_date(&format!("{}-01", s.get(..7)?))?;
+        if (29..=31).contains(&day) {
+            return first.checked_add(time::Duration::days(i64::from(day) - 1));
+        }
+    }
+    None
+}
+
+/// The income limit of § 1 Abs. 8 BEEG for a child born on `geburt`, in cents.
+fn einkommensgrenze(geburt: Date, alleinerziehend: bool, faults: &Faults) -> u64 {
+    let d = |s: &str| parse_date(s).unwrap_or(Date::MIN);
+    let neu = if faults.on("einkommensgrenze-cutoff-late") {
+        geburt > d("2025-04-01")
+    } else {
+        geburt >= d("2025-04-01")
+    };
+    if neu || faults.on("einkommensgrenze-flat") {
+        return EINKOMMENSGRENZE_CENT;
+    }
+    let allein = alleinerziehend && !faults.on("einkommensgrenze-alleinerziehend-ignored");
+    match (geburt >= d("2024-04-01"), allein) {
+        (true, false) => 20_000_000,
+        (true, true) => 15_000_000,
+        (false, false) => 30_000_000,
+        (false, true) => 25_000_000,
+    }
 }
 
 fn anzahl_kinder(map: &Map<String, Value>, at: &str, cx: &mut Ctx) -> Checked<u64> {
-    match optional(map, "anzahlKinder") {
+    match optional(map, "anzahlKinder", cx) {
         None => Ok(1),
         Some(v) => integer(v, &ptr(at, "anzahlKinder"), 1, 8, cx).map(|n| n as u64),
     }
@@ -162,7 +232,7 @@ fn monat(v: &Value, at: &str, cx: &mut Ctx) -> Checked<Monat> {
         let s = text(v, &p, cx)?;
         Art::parse(s).ok_or_else(|| cx.push(&p, ART, "must be basis, plus or bonus"))
     });
-    let einkommen = match optional(map, "einkommen") {
+    let einkommen = match optional(map, "einkommen", cx) {
         None => Ok(0),
         Some(Value::Number(n))
             if cx.faults.on("negative-income-accepted") && n.as_i64().is_some_and(|n| n < 0) =>
@@ -178,31 +248,61 @@ fn monat(v: &Value, at: &str, cx: &mut Ctx) -> Checked<Monat> {
     })
 }
 
+/// The rule for an empty array that needs an item: REQUIRED (LENGTH under
+/// the `empty-arrays-length` fault).
+fn empty_rule(cx: &Ctx) -> &'static str {
+    if cx.faults.on("empty-arrays-length") {
+        rules::LENGTH
+    } else {
+        rules::REQUIRED
+    }
+}
+
 /// A list of 0 (or `min`) to 32 months without a Lebensmonat twice.
 fn monate(v: &Value, at: &str, min: usize, cx: &mut Ctx) -> Checked<Vec<Monat>> {
     let Some(items) = v.as_array() else {
         return Err(cx.push(at, rules::TYPE, "must be an array"));
     };
     if items.len() < min {
-        return Err(cx.push(at, rules::REQUIRED, "must not be empty"));
+        return Err(cx.push(at, empty_rule(cx), "must not be empty"));
     }
     if items.len() > 32 {
         return Err(cx.push(at, rules::LENGTH, "at most 32 items"));
     }
     let mut out = Vec::new();
+    let mut first: Vec<(u64, usize)> = Vec::new();
     let mut bad = false;
     for (i, item) in items.iter().enumerate() {
         let p = format!("{at}/{i}");
         match monat(item, &p, cx) {
-            Ok(m) if out.iter().any(|o: &Monat| o.lebensmonat == m.lebensmonat) => {
-                cx.push(&p, LEBENSMONAT_DOPPELT, "this Lebensmonat is planned twice");
-                bad = true;
+            Ok(m) => {
+                if let Some((_, j)) = first.iter().find(|(lm, _)| *lm == m.lebensmonat) {
+                    let at_month = if cx.faults.on("lebensmonat-doppelt-at-first") {
+                        format!("{at}/{j}")
+                    } else {
+                        p
+                    };
+                    cx.push(
+                        &at_month,
+                        LEBENSMONAT_DOPPELT,
+                        "this Lebensmonat is planned twice",
+                    );
+                    bad = true;
+                } else {
+                    first.push((m.lebensmonat, i));
+                    out.push(m);
+                }
             }
-            Ok(m) => out.push(m),
             Err(Invalid) => bad = true,
         }
     }
-    if bad { Err(Invalid) } else { Ok(out) }
+    // Under `plan-rules-despite-field-errors` the months that are valid go on
+    // to the plan rules although others are not.
+    if bad && !cx.faults.on("plan-rules-despite-field-errors") {
+        Err(Invalid)
+    } else {
+        Ok(out)
+    }
 }
 
 /// POST /berechnungen.
@@ -253,7 +353,10 @@ pub fn bezugsplanung(v: &Value, at: &str, cx: &mut Ctx) -> Checked<Plan> {
         let Some(items) = v.as_array() else {
             return Err(cx.push(&p, rules::TYPE, "must be an array"));
         };
-        if items.is_empty() || items.len() > 2 {
+        if items.is_empty() {
+            return Err(cx.push(&p, empty_rule(cx), "one or two Elternteile"));
+        }
+        if items.len() > 2 {
             return Err(cx.push(&p, rules::LENGTH, "one or two Elternteile"));
         }
         let mut out = Vec::new();
@@ -324,7 +427,10 @@ pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
             let Some(items) = v.as_array() else {
                 return Err(cx.push(at, rules::TYPE, "must be an array"));
             };
-            if items.is_empty() || items.len() > 20 {
+            if items.is_empty() {
+                return Err(cx.push(at, empty_rule(cx), "at least one Vorname"));
+            }
+            if items.len() > 20 {
                 return Err(cx.push(at, rules::LENGTH, "1 to 20 Vornamen"));
             }
             let parsed: Vec<Checked<String>> = items
@@ -349,25 +455,51 @@ pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
             .and_then(|v| string(v, "/bankverbindung/kontoinhaber", cx));
         let iban = required(b, "/bankverbindung", "iban", cx).and_then(|v| {
             let at = "/bankverbindung/iban";
-            let s = text(v, at, cx)?;
-            if !iban::format_ok(s) {
+            let Some(s) = v.as_str() else {
+                return Err(cx.push(at, rules::TYPE, "must be a string"));
+            };
+            if s.trim().is_empty() {
+                return Err(cx.push(at, rules::REQUIRED, "must not be blank"));
+            }
+            let s = if cx.faults.on("iban-lowercase-normalised") {
+                s.to_ascii_uppercase()
+            } else {
+                s.to_string()
+            };
+            if !iban::format_ok(&s) || (cx.faults.on("iban-de-only") && !s.starts_with("DE")) {
                 return Err(cx.push(at, IBAN_FORMAT, "not an IBAN in electronic format"));
             }
-            if !iban::checksum_ok(s) && !cx.faults.on("iban-checksum-ignored") {
+            if !iban::checksum_ok(&s) && !cx.faults.on("iban-checksum-ignored") {
                 return Err(cx.push(at, IBAN_PRUEFZIFFER, "the IBAN check digits are wrong"));
             }
-            Ok(s.to_string())
+            Ok(s)
         });
         Ok((inhaber?, iban?))
     });
-    if let (Ok(zve), true) = (&zve, !cx.faults.on("einkommensgrenze-ignored"))
-        && *zve > EINKOMMENSGRENZE_CENT
+    // The limit depends on the birth date (and, for births before
+    // 2025-04-01, on alleinerziehend); it is checked once the date is valid.
+    let alleinerziehend = match &plan {
+        Ok(p) => p.alleinerziehend,
+        Err(Invalid) => map
+            .get("bezugsplanung")
+            .and_then(|b| b.get("alleinerziehend"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    };
+    if let (Ok(zve), Ok((geburt, _)), true) =
+        (&zve, &kind, !cx.faults.on("einkommensgrenze-ignored"))
     {
-        cx.push(
-            "/zuVersteuerndesEinkommen",
-            EINKOMMENSGRENZE,
-            "no entitlement above 175,000 EUR taxable income (§ 1 Abs. 8 BEEG)",
-        );
+        let grenze = einkommensgrenze(*geburt, alleinerziehend, cx.faults);
+        if *zve > grenze {
+            cx.push(
+                "/zuVersteuerndesEinkommen",
+                EINKOMMENSGRENZE,
+                format!(
+                    "no entitlement above {} EUR taxable income for this birth (§ 1 Abs. 8 BEEG)",
+                    grenze / 100
+                ),
+            );
+        }
     }
     if let Ok(d) = &eingang
         && is_future(*d)
@@ -380,7 +512,12 @@ pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
         );
     }
     if let (Ok(d), Ok((geburt, _))) = (&eingang, &kind) {
-        if d < geburt {
+        let vor_geburt = if cx.faults.on("eingang-am-geburtstag-refused") {
+            d <= geburt
+        } else {
+            d < geburt
+        };
+        if vor_geburt {
             cx.push(
                 "/eingangsdatum",
                 EINGANG_VOR_GEBURT,
@@ -394,22 +531,38 @@ pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
             } else {
                 3
             };
-            let fruehester = fristen::fruehester(*geburt, *d, zurueck);
-            for (j, m) in p.elternteile.first().into_iter().flatten().enumerate() {
-                if m.lebensmonat < fruehester {
-                    cx.push(
-                        &format!("/bezugsplanung/elternteile/0/monate/{j}"),
-                        RUECKWIRKUNG,
-                        format!(
-                            "paid retroactively only from Lebensmonat {fruehester} (§ 7 Abs. 1 BEEG)"
-                        ),
-                    );
+            let fruehester = fristen::fruehester(*geburt, *d, zurueck, cx.faults);
+            // Only the applicant's months (the other parent files their own
+            // Antrag), unless `rueckwirkung-all-parents`.
+            let eltern = if cx.faults.on("rueckwirkung-all-parents") {
+                p.elternteile.len()
+            } else {
+                1
+            };
+            let mut gemeldet = false;
+            for (i, monate) in p.elternteile.iter().take(eltern).enumerate() {
+                for (j, m) in monate.iter().enumerate() {
+                    if m.lebensmonat < fruehester
+                        && !(gemeldet && cx.faults.on("rueckwirkung-first-only"))
+                    {
+                        gemeldet = true;
+                        cx.push(
+                            &format!("/bezugsplanung/elternteile/{i}/monate/{j}"),
+                            RUECKWIRKUNG,
+                            format!(
+                                "paid retroactively only from Lebensmonat {fruehester} (§ 7 Abs. 1 BEEG)"
+                            ),
+                        );
+                    }
                 }
             }
         }
     }
+    // The plan rules run whenever the plan's own fields are valid, next to the
+    // other errors (only on an otherwise valid Antrag under `antrag-plan-rules-last`).
     if let Ok(p) = &plan
         && !cx.faults.on("antrag-plan-not-checked")
+        && (!cx.faults.on("antrag-plan-rules-last") || cx.errs.is_empty())
     {
         plan::check(p, "/bezugsplanung", cx.faults, &mut cx.errs);
     }

@@ -65,7 +65,18 @@ fn consecutive(set: &BTreeSet<u64>) -> bool {
 pub fn kontingent(plan: &Plan, faults: &Faults) -> (u64, u64) {
     let genutzt = plan.elternteile.iter().flatten().map(halbe).sum();
     let alleinerziehend = plan.alleinerziehend && !faults.on("alleinerziehend-ignored");
-    let beide = plan.elternteile.len() == 2 && plan.elternteile.iter().all(|e| e.len() >= 2);
+    // Every planned Lebensmonat counts (under `partnermonate-basis-only`
+    // only Basis months make the Partnermonate available).
+    let geplant = |e: &Vec<Monat>| {
+        if faults.on("partnermonate-basis-only") {
+            e.iter().filter(|m| m.art == Art::Basis).count()
+        } else {
+            e.len()
+        }
+    };
+    let beide = plan.elternteile.len() == 2
+        && (faults.on("partnermonate-by-count")
+            || plan.elternteile.iter().all(|e| geplant(e) >= 2));
     let partnermonate = (beide && !faults.on("partnermonate-not-granted")) || alleinerziehend;
     (genutzt, if partnermonate { 28 } else { 24 })
 }
@@ -101,7 +112,8 @@ pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
         }
         let eigene: u64 = monate.iter().map(halbe).sum();
         let grenze = if alleinerziehend { 28 } else { 24 };
-        if eigene > grenze && !faults.on("elternteil-limit-not-checked") {
+        let geprueft = i == 0 || !faults.on("elternteil-limit-first-parent-only");
+        if eigene > grenze && geprueft && !faults.on("elternteil-limit-not-checked") {
             errs.push(
                 &at,
                 KONTINGENT_ELTERNTEIL,
@@ -110,7 +122,8 @@ pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
         }
         let bonus = months(monate, Art::Bonus);
         if !bonus.is_empty()
-            && (!(2..=4).contains(&bonus.len()) || !consecutive(&bonus))
+            && (!(2..=4).contains(&bonus.len())
+                || !(consecutive(&bonus) || faults.on("bonus-consecutive-not-checked")))
             && !faults.on("bonus-duration-not-checked")
         {
             errs.push(
@@ -139,7 +152,12 @@ pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
             .intersection(&months(b, Art::Basis))
             .copied()
             .collect();
-        if parallel.len() > 1 || parallel.iter().any(|m| *m > 12) {
+        let letzter = if faults.on("parallel-basis-before-12") {
+            11
+        } else {
+            12
+        };
+        if parallel.len() > 1 || parallel.iter().any(|m| *m > letzter) {
             errs.push(
                 &eltern,
                 BASIS_PARALLEL,
@@ -148,14 +166,20 @@ pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
         }
     }
     if !faults.on("plus-gaps-accepted") {
-        let spaet: BTreeSet<u64> = plan
-            .elternteile
-            .iter()
-            .flatten()
-            .map(|m| m.lebensmonat)
-            .filter(|m| *m >= 15)
-            .collect();
-        if spaet.first().is_some_and(|m| *m != 15) || !consecutive(&spaet) {
+        let luecke =
+            |spaet: &BTreeSet<u64>| spaet.first().is_some_and(|m| *m != 15) || !consecutive(spaet);
+        let spaet = |monate: &mut dyn Iterator<Item = &Monat>| -> BTreeSet<u64> {
+            monate.map(|m| m.lebensmonat).filter(|m| *m >= 15).collect()
+        };
+        // Both parents' months together (per parent under `plus-luecke-per-parent`).
+        let verletzt = if faults.on("plus-luecke-per-parent") {
+            plan.elternteile
+                .iter()
+                .any(|e| luecke(&spaet(&mut e.iter())))
+        } else {
+            luecke(&spaet(&mut plan.elternteile.iter().flatten()))
+        };
+        if verletzt {
             errs.push(
                 &eltern,
                 PLUS_LUECKE,
@@ -164,6 +188,13 @@ pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
         }
     }
     let (genutzt, verfuegbar) = kontingent(plan, faults);
+    // Halves are compared exactly (whole Monatsbetraege, rounded down, under
+    // `kontingent-halves-floored`).
+    let genutzt = if faults.on("kontingent-halves-floored") {
+        genutzt / 2 * 2
+    } else {
+        genutzt
+    };
     if genutzt > verfuegbar && !faults.on("kontingent-not-checked") {
         errs.push(
             &eltern,

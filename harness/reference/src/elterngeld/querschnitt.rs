@@ -4,7 +4,7 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -21,8 +21,14 @@ use crate::common::validate::Errors;
 /// Bearer auth for an operation that needs `scope`.
 pub fn auth(st: &AppState, headers: &HeaderMap, scope: &str) -> Result<Principal, Problem> {
     let f = &st.faults;
-    if f.on("unauthenticated-accepted") && !headers.contains_key(AUTHORIZATION) {
+    if f.on("missing-token-accepted") && !headers.contains_key(AUTHORIZATION) {
         return Ok(Principal(crate::FULL_TOKEN.to_string()));
+    }
+    if f.on("body-checked-before-auth")
+        && let Some(ct) = headers.get(CONTENT_TYPE)
+        && !media_type_is_json(ct)
+    {
+        return Err(unsupported_media_type());
     }
     match authorize(&st.auth, headers, scope) {
         Err(p) if p.status == StatusCode::FORBIDDEN && f.on("scope-not-checked") => {
@@ -39,19 +45,50 @@ pub fn auth(st: &AppState, headers: &HeaderMap, scope: &str) -> Result<Principal
 /// Reads a JSON body: 415, 413, 400 as the interface prescribes.
 pub async fn body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Value, Problem> {
     let f = &st.faults;
-    if !(f.on("content-type-ignored")
-        || f.on("body-limit-missing")
-        || f.on("malformed-json-not-400"))
+    if f.on("json-charset-rejected")
+        && headers
+            .get(CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().contains(&b';'))
     {
+        return Err(unsupported_media_type());
+    }
+    if f.on("size-before-content-type")
+        && headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok())
+            .is_some_and(|n| n > BODY_LIMIT)
+    {
+        return Err(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Request body too large",
+            format!("The request body exceeds {BODY_LIMIT} bytes."),
+        ));
+    }
+    if !f.on("content-type-ignored") && !headers.get(CONTENT_TYPE).is_some_and(media_type_is_json) {
+        // 415, after reading (and discarding, up to a bound) what the client
+        // sends, so it reads the answer instead of a reset connection.
+        let mut stream = body.into_data_stream();
+        let mut total = 0usize;
+        while let Some(Ok(chunk)) = stream.next().await {
+            total = total.saturating_add(chunk.len());
+            if total > 16 * BODY_LIMIT {
+                break;
+            }
+        }
+        return read_json(headers, Body::empty(), &[JSON]).await;
+    }
+    if !(f.on("content-type-ignored") || f.on("body-limit-ignored") || f.on("malformed-json-422")) {
         return read_json(headers, body, &[JSON]).await;
     }
-    if f.on("content-type-ignored") || f.on("body-limit-missing") {
+    if f.on("content-type-ignored") || f.on("body-limit-ignored") {
         // Read everything (up to 16 MiB) whatever the media type or size.
         let mut fixed = headers.clone();
         if f.on("content-type-ignored") {
             fixed.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
         }
-        if f.on("body-limit-missing") {
+        if f.on("body-limit-ignored") {
             let essence = fixed
                 .get(CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
@@ -75,7 +112,7 @@ pub async fn body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Valu
         }
         return read_json(&fixed, body, &[JSON]).await;
     }
-    // malformed-json-not-400: a syntax error becomes a 422.
+    // malformed-json-422: a syntax error becomes a 422.
     match read_json(headers, body, &[JSON]).await {
         Err(p) if p.kind == "malformed-json" => {
             let mut errs = Errors::default();
@@ -90,10 +127,26 @@ pub async fn body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Valu
     }
 }
 
-/// The 422 for collected errors (only the first under `only-first-error`).
+fn media_type_is_json(v: &HeaderValue) -> bool {
+    v.to_str()
+        .ok()
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(JSON))
+}
+
+fn unsupported_media_type() -> Problem {
+    Problem::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported-media-type",
+        "Unsupported media type",
+        format!("The request body must be {JSON}."),
+    )
+}
+
+/// The 422 for collected errors (only the first under `first-error-only`).
 pub fn invalid(st: &AppState, errs: Errors) -> Problem {
     let mut p = errs.into_problem();
-    if st.faults.on("only-first-error") {
+    if st.faults.on("first-error-only") {
         p.errors.truncate(1);
     }
     p
@@ -102,6 +155,7 @@ pub fn invalid(st: &AppState, errs: Errors) -> Problem {
 /// Outermost layer: faults of the problem media type and of X-Request-ID.
 pub async fn outer_faults(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let had_id = req.headers().contains_key(&X_REQUEST_ID);
+    let sent_id = req.headers().get(&X_REQUEST_ID).cloned();
     let mut resp = next.run(req).await;
     let f = &st.faults;
     if f.on(crate::common::encoding::JSON_LATIN1) {
@@ -117,6 +171,12 @@ pub async fn outer_faults(State(st): State<AppState>, req: Request, next: Next) 
         && had_id
         && let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
     {
+        resp.headers_mut().insert(X_REQUEST_ID, v);
+    }
+    if f.on("request-id-length-unchecked")
+        && let Some(v) = sent_id
+    {
+        // Echoes whatever the client sent, also when it is not a valid id.
         resp.headers_mut().insert(X_REQUEST_ID, v);
     }
     if f.on("request-id-not-generated") && !had_id {

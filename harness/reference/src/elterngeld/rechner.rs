@@ -53,10 +53,14 @@ const MINDESTBETRAG: u64 = 30_000;
 const GESCHWISTER_MINDESTENS: u64 = 7_500;
 const MEHRLINGSZUSCHLAG: u64 = 30_000;
 
-/// `n / d` rounded half-up (or truncated under `rounding-truncates`).
+/// `n / d` rounded half-up (or truncated under `rounding-truncates`, or
+/// half to even under `rounding-half-even`).
 fn div(n: u64, d: u64, faults: &Faults) -> u64 {
     if faults.on("rounding-truncates") {
         n / d
+    } else if faults.on("rounding-half-even") && (n % d) * 2 == d {
+        let q = n / d;
+        if q.is_multiple_of(2) { q } else { q + 1 }
     } else {
         (n + d / 2) / d
     }
@@ -167,7 +171,18 @@ pub fn plus(g: &Grundlagen, nach: u64, faults: &Faults) -> u64 {
     if faults.on("plus-not-halved") && nach == 0 {
         return ohne;
     }
-    let deckel = div(ohne, 2, faults);
+    let deckel = if faults.on("plus-halved-before-bonuses") {
+        // Halves the amount before the bonuses and adds them in full.
+        let ohne_boni = Grundlagen {
+            geschwisterbonus: false,
+            anzahl_kinder: 1,
+            ..*g
+        };
+        let halb = div(basis(&ohne_boni, 0, faults), 2, faults);
+        halb + (ohne - basis(&ohne_boni, 0, faults))
+    } else {
+        div(ohne, 2, faults)
+    };
     if nach == 0 {
         return deckel;
     }
@@ -177,7 +192,12 @@ pub fn plus(g: &Grundlagen, nach: u64, faults: &Faults) -> u64 {
     } else {
         0
     };
-    let mit_einkommen = anteil + bonus + mehrlinge(g, MEHRLINGSZUSCHLAG / 2, faults);
+    let zuschlag = if faults.on("plus-mehrlinge-full") {
+        MEHRLINGSZUSCHLAG
+    } else {
+        MEHRLINGSZUSCHLAG / 2
+    };
+    let mit_einkommen = anteil + bonus + mehrlinge(g, zuschlag, faults);
     if faults.on("plus-cap-missing") {
         mit_einkommen
     } else {
