@@ -71,7 +71,17 @@ pub fn kennzeichen_length_ok(uz: &str, letters: &str, digits: &str, faults: &Fau
     if faults.on(f::KENNZEICHEN_LENGTH_UNCHECKED) {
         return true;
     }
-    let n = uz.chars().count() + letters.chars().count() + digits.chars().count();
+    let n = if faults.on(f::KENNZEICHEN_LENGTH_IN_BYTES) {
+        uz.len() + letters.len() + digits.len()
+    } else if faults.on(f::KENNZEICHEN_LENGTH_ASCII_ONLY) {
+        [uz, letters, digits]
+            .iter()
+            .flat_map(|s| s.chars())
+            .filter(char::is_ascii_alphanumeric)
+            .count()
+    } else {
+        uz.chars().count() + letters.chars().count() + digits.chars().count()
+    };
     if faults.on(f::KENNZEICHEN_LENGTH_OFF_BY_ONE) {
         n < KENNZEICHEN_MAX
     } else {
@@ -81,8 +91,8 @@ pub fn kennzeichen_length_ok(uz: &str, letters: &str, digits: &str, faults: &Fau
 
 /// IBAN structure in electronic format: country code, two check digits,
 /// 11–30 alphanumeric capitals; a German IBAN has exactly 22 characters and
-/// a numeric BBAN.
-pub fn iban_structure_ok(s: &str) -> bool {
+/// a numeric BBAN (unless `de_rules` is off, the fault `iban-de-rules-unchecked`).
+pub fn iban_structure_ok(s: &str, de_rules: bool) -> bool {
     let b = s.as_bytes();
     if !(15..=34).contains(&b.len()) {
         return false;
@@ -92,7 +102,8 @@ pub fn iban_structure_ok(s: &str) -> bool {
     let bban_ok = b[4..]
         .iter()
         .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
-    let de_ok = &s[..2] != "DE" || (b.len() == 22 && b[4..].iter().all(u8::is_ascii_digit));
+    let de_ok =
+        !de_rules || b[..2] != *b"DE" || (b.len() == 22 && b[4..].iter().all(u8::is_ascii_digit));
     country_ok && check_ok && bban_ok && de_ok
 }
 
@@ -166,16 +177,18 @@ mod tests {
         assert!(kennzeichen_length_ok("WAF", "AB", "123", &none()));
         assert!(!kennzeichen_length_ok("WAF", "AB", "1234", &none()));
         assert!(kennzeichen_length_ok("LÖ", "AB", "1234", &none()));
+        assert!(kennzeichen_length_ok("SÜW", "A", "1234", &none()));
+        assert!(!kennzeichen_length_ok("SÜW", "AB", "1234", &none()));
     }
 
     #[test]
     fn iban() {
-        assert!(iban_structure_ok("DE89370400440532013000"));
+        assert!(iban_structure_ok("DE89370400440532013000", true));
         assert!(iban_checksum_ok("DE89370400440532013000"));
         assert!(!iban_checksum_ok("DE89370400440532013001"));
         assert!(iban_checksum_ok("GB82WEST12345698765432"));
-        assert!(iban_structure_ok("GB82WEST12345698765432"));
-        assert!(!iban_structure_ok("DE8937040044053201300"));
-        assert!(!iban_structure_ok("de89370400440532013000"));
+        assert!(iban_structure_ok("GB82WEST12345698765432", true));
+        assert!(!iban_structure_ok("DE8937040044053201300", true));
+        assert!(!iban_structure_ok("de89370400440532013000", true));
     }
 }

@@ -5,7 +5,7 @@
 
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, LOCATION};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, LOCATION, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -25,7 +25,7 @@ use crate::common::auth::{Principal, authorize};
 use crate::common::body::{JSON, read_json};
 use crate::common::dates::{format_date, now_timestamp, today};
 use crate::common::etag::if_match;
-use crate::common::idempotency::{Lookup, StoredResponse, idempotency_key};
+use crate::common::idempotency::{IDEMPOTENCY_KEY, Lookup, StoredResponse, idempotency_key};
 use crate::common::problem::{FieldError, Problem};
 use crate::common::validate::rules;
 
@@ -64,7 +64,62 @@ fn auth(st: &AppState, headers: &HeaderMap, scope: &str) -> Result<Principal, Pr
                 .unwrap_or("");
             Ok(Principal(token.to_string()))
         }
+        Err(p)
+            if p.status == StatusCode::FORBIDDEN
+                && st.faults.on(f::INSUFFICIENT_SCOPE_WITHOUT_SCOPE) =>
+        {
+            let mut p = p;
+            p.headers.retain(|(name, _)| name != WWW_AUTHENTICATE);
+            Err(p.with_header(
+                WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"konform\", error=\"insufficient_scope\""),
+            ))
+        }
         other => other,
+    }
+}
+
+/// Token and body of a POST in the contract's order (auth first), or body
+/// first under the fault `body-checked-before-auth`.
+async fn auth_and_body(
+    st: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    scope: &str,
+) -> Result<(Principal, Value), Problem> {
+    if st.faults.on(f::BODY_CHECKED_BEFORE_AUTH) {
+        let value = json_body(st, headers, body).await?;
+        return Ok((auth(st, headers, scope)?, value));
+    }
+    let who = auth(st, headers, scope)?;
+    Ok((who, json_body(st, headers, body).await?))
+}
+
+/// The request's Idempotency-Key (1–255 visible ASCII characters, else 400),
+/// with the faults that move the limit.
+fn idem_key(st: &AppState, headers: &HeaderMap) -> Result<Option<String>, Problem> {
+    if let Some(v) = headers.get(IDEMPOTENCY_KEY) {
+        let b = v.as_bytes();
+        let visible = !b.is_empty() && b.iter().all(|c| (0x21..=0x7e).contains(c));
+        if visible && b.len() > 255 && st.faults.on(f::IDEMPOTENCY_KEY_LENGTH_UNCHECKED) {
+            return Ok(Some(String::from_utf8_lossy(b).into_owned()));
+        }
+        if visible && b.len() == 255 && st.faults.on(f::IDEMPOTENCY_KEY_LIMIT_OFF_BY_ONE) {
+            return Err(Problem::bad_request(
+                "Idempotency-Key must be 1 to 254 visible ASCII characters.",
+            ));
+        }
+    }
+    idempotency_key(headers)
+}
+
+/// The slot an operation's keys live in (one for all under the fault
+/// `idempotency-key-not-scoped-per-operation`).
+fn op_slot(st: &AppState, op: &'static str) -> &'static str {
+    if st.faults.on(f::IDEMPOTENCY_KEY_NOT_SCOPED_PER_OPERATION) {
+        "post"
+    } else {
+        op
     }
 }
 
@@ -72,6 +127,17 @@ async fn json_body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Val
     let mut h = headers.clone();
     if st.faults.on(f::CONTENT_TYPE_IGNORED) {
         h.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
+    }
+    if st.faults.on(f::JSON_CHARSET_REJECTED)
+        && h.get(CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().contains(&b';'))
+    {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "The request body must be application/json.",
+        ));
     }
     match read_json(&h, body, &[JSON]).await {
         Err(p)
@@ -91,7 +157,7 @@ async fn json_body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Val
 }
 
 fn zulassung_response(st: &AppState, status: StatusCode, z: &Zulassung) -> StoredResponse {
-    StoredResponse::json(status, z.bytes()).with_header(ETAG, &z.etag(st.faults.on(f::ETAG_WEAK)))
+    StoredResponse::json(status, z.bytes()).with_header(ETAG, &z.etag(st.faults.on(f::WEAK_ETAG)))
 }
 
 /// The idempotency decision before a POST is carried out.
@@ -104,18 +170,57 @@ fn replay_or_reuse(
     body: &Value,
 ) -> Option<Answer> {
     let key = key?;
-    if st.faults.on(f::IDEMPOTENCY_IGNORED) {
-        return None;
-    }
-    match inner.idempotency.lookup(who, op, key, body) {
+    let slot = op_slot(st, op);
+    let raw_differs = st.faults.on(f::IDEMPOTENCY_COMPARES_RAW_BYTES) && {
+        let sent = body.to_string();
+        inner
+            .raw_bodies
+            .get(&(who.0.clone(), slot, key.to_string()))
+            .is_some_and(|raw| *raw != sent)
+    };
+    match inner.idempotency.lookup(who, slot, key, body) {
         Lookup::Fresh => None,
-        Lookup::Replay(stored) => Some(Ok(stored.to_response(true))),
+        Lookup::Replay(_) if st.faults.on(f::IDEMPOTENT_REPLAY_DUPLICATES) => None,
+        Lookup::Replay(_) if raw_differs => Some(Err(key_reused())),
+        Lookup::Replay(mut stored) => {
+            if st.faults.on(f::IDEMPOTENT_REPLAY_WITHOUT_LOCATION) {
+                stored.headers.retain(|(name, _)| name != LOCATION);
+            }
+            Some(Ok(stored.to_response(true)))
+        }
         Lookup::Reused if st.faults.on(f::IDEMPOTENCY_KEY_REUSE_ACCEPTED) => None,
-        Lookup::Reused => Some(Err(Problem::validation(vec![FieldError {
-            pointer: String::new(),
-            rule: IDEMPOTENCY_KEY_REUSED,
-            detail: "this Idempotency-Key was already used with a different body".to_string(),
-        }]))),
+        Lookup::Reused => Some(Err(key_reused())),
+    }
+}
+
+fn key_reused() -> Problem {
+    Problem::validation(vec![FieldError {
+        pointer: String::new(),
+        rule: IDEMPOTENCY_KEY_REUSED,
+        detail: "this Idempotency-Key was already used with a different body".to_string(),
+    }])
+}
+
+/// Under the fault `idempotency-stores-errors`, a refused request binds its key.
+fn remember_refusal(
+    st: &AppState,
+    inner: &mut Inner,
+    who: &Principal,
+    op: &'static str,
+    key: Option<&str>,
+    body: &Value,
+) {
+    if let Some(key) = key
+        && st.faults.on(f::IDEMPOTENCY_STORES_ERRORS)
+    {
+        let stored = StoredResponse::json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            br#"{"type":"https://konform.invalid/problems/validation","title":"Validation failed","status":422}"#.to_vec(),
+        );
+        let slot = op_slot(st, op);
+        inner
+            .idempotency
+            .store(who, slot, key, body.clone(), stored);
     }
 }
 
@@ -128,10 +233,14 @@ fn remember(
     body: Value,
     stored: &StoredResponse,
 ) {
-    if let Some(key) = key
-        && !st.faults.on(f::IDEMPOTENCY_IGNORED)
-    {
-        inner.idempotency.store(who, op, &key, body, stored.clone());
+    if let Some(key) = key {
+        let slot = op_slot(st, op);
+        inner
+            .raw_bodies
+            .insert((who.0.clone(), slot, key.clone()), body.to_string());
+        inner
+            .idempotency
+            .store(who, slot, &key, body, stored.clone());
     }
 }
 
@@ -159,6 +268,16 @@ impl Inner {
         self.zulassungen
             .values()
             .find(|z| z.kennzeichen.key() == key && (any_status || z.in_operation()))
+    }
+
+    /// Whether an eVB-Nummer was used (for a Zulassung or an Umschreibung).
+    fn evb_used(&self, evb: &str, faults: &crate::Faults) -> bool {
+        self.used_evbs.contains(evb)
+            && !(faults.on(f::EVB_FREED_BY_ABS)
+                && self
+                    .zulassungen
+                    .values()
+                    .any(|z| z.evb == evb && !z.in_operation()))
     }
 
     /// The reservation of the plate that `usable` accepts, newest first.
@@ -216,23 +335,43 @@ pub async fn post_reservierung(
 }
 
 async fn reservieren(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
-    let who = auth(st, headers, SCOPE_RESERVIERUNG)?;
-    let value = json_body(st, headers, body).await?;
-    let key = idempotency_key(headers)?;
+    let (who, value) = auth_and_body(st, headers, body, SCOPE_RESERVIERUNG).await?;
+    if st.faults.on(f::IDEMPOTENCY_AFTER_VALIDATION) {
+        validation::reservierung(&value, &st.faults)?;
+    }
+    let key = idem_key(st, headers)?;
     let mut inner = st.lock();
     if let Some(answer) =
         replay_or_reuse(st, &inner, &who, "reservierungen", key.as_deref(), &value)
     {
         return answer;
     }
-    let antrag = validation::reservierung(&value, &st.faults)?;
+    let antrag = match validation::reservierung(&value, &st.faults) {
+        Ok(a) => a,
+        Err(p) => {
+            remember_refusal(
+                st,
+                &mut inner,
+                &who,
+                "reservierungen",
+                key.as_deref(),
+                &value,
+            );
+            return Err(p);
+        }
+    };
     let t = now();
     let kennzeichen = match antrag.en {
         Some(en) => {
             let k = Kennzeichen { uz: antrag.uz, en };
             let key = k.key();
             let any_status = st.faults.on(f::PLATE_BLOCKED_AFTER_ABS);
-            if inner.assigned(&key, any_status).is_some()
+            // Under `plate-reservable-after-zulassung` only the seed vehicles
+            // (short ids) block their plates.
+            let seed_only = st.faults.on(f::PLATE_RESERVABLE_AFTER_ZULASSUNG);
+            if inner
+                .assigned(&key, any_status)
+                .is_some_and(|z| !seed_only || z.id.len() <= 8)
                 && !st.faults.on(f::ASSIGNED_PLATE_RESERVABLE)
             {
                 return Err(Problem::conflict(format!(
@@ -272,11 +411,28 @@ async fn reservieren(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         gueltig_bis: t + Duration::days(RESERVIERUNG_GUELTIG_TAGE),
         eingeloest: false,
     };
-    let stored = StoredResponse::json(StatusCode::CREATED, json_bytes(&r.to_json(t, true)))
+    let stored = StoredResponse::json(StatusCode::CREATED, json_bytes(&shown(st, &r, t, true)))
         .with_header(LOCATION, &format!("/reservierungen/{}", r.id));
     remember(st, &mut inner, &who, "reservierungen", key, value, &stored);
     inner.reservierungen.insert(r.id.clone(), r);
     Ok(stored.to_response(false))
+}
+
+/// The representation of a reservation; under the fault
+/// `gueltig-bis-is-reservation-time` a valid one shows the moment it was made.
+fn shown(st: &AppState, r: &Reservierung, t: OffsetDateTime, with_pin: bool) -> Value {
+    let mut v = r.to_json(t, with_pin);
+    if st.faults.on(f::GUELTIG_BIS_IS_RESERVATION_TIME)
+        && r.is_active(t)
+        && let Some(map) = v.as_object_mut()
+    {
+        let made = r.gueltig_bis - Duration::days(RESERVIERUNG_GUELTIG_TAGE);
+        map.insert(
+            "gueltigBis".into(),
+            Value::String(super::model::timestamp(made)),
+        );
+    }
+    v
 }
 
 // ---- GET /reservierungen/{id} -----------------------------------------
@@ -305,7 +461,7 @@ pub async fn get_reservierung(
         };
         let with_pin = st.faults.on(f::RESERVATION_PIN_LEAKED);
         Ok(
-            StoredResponse::json(StatusCode::OK, json_bytes(&r.to_json(now(), with_pin)))
+            StoredResponse::json(StatusCode::OK, json_bytes(&shown(&st, r, now(), with_pin)))
                 .to_response(false),
         )
     })())
@@ -325,6 +481,9 @@ pub async fn post_ablaufen(
             .reservierungen
             .get_mut(&id)
             .ok_or_else(|| reservation_not_found(&id))?;
+        if r.eingeloest && st.faults.on(f::EINGELOESTE_RESERVIERUNG_EXPIRES) {
+            r.eingeloest = false;
+        }
         if r.eingeloest {
             return Err(Problem::conflict(
                 "The reservation has been used for a Zulassung; it cannot expire.",
@@ -360,29 +519,64 @@ fn pin_problem() -> Problem {
 }
 
 async fn zulassen(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
-    let who = auth(st, headers, SCOPE_ZULASSUNG)?;
-    let value = json_body(st, headers, body).await?;
-    let key = idempotency_key(headers)?;
+    let (who, value) = auth_and_body(st, headers, body, SCOPE_ZULASSUNG).await?;
+    if st.faults.on(f::IDEMPOTENCY_AFTER_VALIDATION) {
+        validation::zulassung(&value, &st.faults)?;
+    }
+    let key = idem_key(st, headers)?;
     let mut inner = st.lock();
     if let Some(answer) = replay_or_reuse(st, &inner, &who, "zulassungen", key.as_deref(), &value) {
         return answer;
     }
-    let antrag = validation::zulassung(&value, &st.faults)?;
     let faults = &st.faults;
-    let t = now();
-    let any_status = faults.on(f::WIEDERZULASSUNG_REFUSED);
-    if !faults.on(f::FIN_DUPLICATE_ALLOWED)
+    if faults.on(f::CONFLICTS_BEFORE_VALIDATION)
+        && let Some(fin) = value.get("fin").and_then(Value::as_str)
         && inner
             .zulassungen
             .values()
-            .any(|z| z.fin == antrag.fin && (any_status || z.in_operation()))
+            .any(|z| z.fin == fin && z.in_operation())
     {
+        return Err(Problem::conflict(format!(
+            "The vehicle {fin} is already zugelassen."
+        )));
+    }
+    let antrag = match validation::zulassung(&value, faults) {
+        Ok(a) => a,
+        Err(p) => {
+            remember_refusal(st, &mut inner, &who, "zulassungen", key.as_deref(), &value);
+            return Err(p);
+        }
+    };
+    let t = now();
+    if faults.on(f::PIN_CHECKED_BEFORE_CONFLICTS)
+        && let Some((k, pin)) = &antrag.kennzeichen
+        && let Some(r) = inner.reservation_mut(&k.key(), |_| true)
+        && pin.as_deref() != Some(r.pin.as_str())
+    {
+        return Err(pin_problem());
+    }
+    let any_status = faults.on(f::WIEDERZULASSUNG_REFUSED);
+    let same_fin: Vec<&Zulassung> = inner
+        .zulassungen
+        .values()
+        .filter(|z| z.fin == antrag.fin)
+        .collect();
+    let fin_taken = if any_status {
+        !same_fin.is_empty()
+    } else if faults.on(f::FIN_CHECK_USES_FIRST_ZULASSUNG) {
+        // Looks at one Zulassung of the FIN: the oldest, which after a
+        // Wiederzulassung is the one außer Betrieb.
+        !same_fin.is_empty() && same_fin.iter().all(|z| z.in_operation())
+    } else {
+        same_fin.iter().any(|z| z.in_operation())
+    };
+    if fin_taken && !faults.on(f::FIN_DUPLICATE_ALLOWED) {
         return Err(Problem::conflict(format!(
             "The vehicle {} is already zugelassen.",
             antrag.fin
         )));
     }
-    if inner.used_evbs.contains(&antrag.evb) && !faults.on(f::EVB_REUSE_ALLOWED) {
+    if inner.evb_used(&antrag.evb, faults) && !faults.on(f::EVB_REUSE_ALLOWED) {
         return Err(Problem::conflict("This eVB-Nummer has already been used."));
     }
     let kennzeichen = match antrag.kennzeichen {
@@ -514,17 +708,42 @@ fn preconditions(st: &AppState, id: &str, headers: &HeaderMap) -> Result<(), Pro
 
 async fn umschreiben(st: &AppState, id: &str, headers: &HeaderMap, body: Body) -> Answer {
     auth(st, headers, SCOPE_ZULASSUNG)?;
-    preconditions(st, id, headers)?;
-    let value = json_body(st, headers, body).await?;
-    preconditions(st, id, headers)?;
-    let antrag = validation::umschreibung(&value, &st.faults)?;
     let faults = &st.faults;
+    // Under `if-match-after-validation` the tag is looked at only after the body.
+    let if_match_late = faults.on(f::IF_MATCH_AFTER_VALIDATION);
+    if !if_match_late {
+        preconditions(st, id, headers)?;
+    }
+    let value = json_body(st, headers, body).await?;
+    if !if_match_late {
+        preconditions(st, id, headers)?;
+    }
+    if faults.on(f::CONFLICTS_BEFORE_VALIDATION)
+        && st
+            .lock()
+            .zulassungen
+            .get(id)
+            .is_some_and(|z| !z.in_operation())
+    {
+        return Err(Problem::conflict(
+            "The vehicle is außer Betrieb gesetzt; it cannot be umgeschrieben.",
+        ));
+    }
+    let antrag = validation::umschreibung(&value, faults)?;
+    if if_match_late {
+        preconditions(st, id, headers)?;
+    }
     let mut inner = st.lock();
-    let evb_used = inner.used_evbs.contains(&antrag.evb);
+    let evb_used = inner.evb_used(&antrag.evb, faults);
     let z = inner
         .zulassungen
         .get_mut(id)
         .ok_or_else(|| zulassung_not_found(id))?;
+    let evb_used = if faults.on(f::UMSCHREIBUNG_EVB_OWN_ONLY) {
+        antrag.evb == z.evb
+    } else {
+        evb_used
+    };
     if !z.in_operation() && !faults.on(f::UMSCHREIBUNG_AFTER_ABS) {
         return Err(Problem::conflict(
             "The vehicle is außer Betrieb gesetzt; it cannot be umgeschrieben.",
@@ -536,11 +755,18 @@ async fn umschreiben(st: &AppState, id: &str, headers: &HeaderMap, body: Body) -
     if !faults.on(f::UMSCHREIBUNG_KEEPS_OLD_HALTER) {
         z.halter = antrag.halter;
     }
-    z.evb = antrag.evb.clone();
-    z.sepa = antrag.sepa;
+    let old_evb = std::mem::replace(&mut z.evb, antrag.evb.clone());
+    if !faults.on(f::UMSCHREIBUNG_KEEPS_OLD_SEPA) {
+        z.sepa = antrag.sepa;
+    }
     z.geaendert_am = now_timestamp();
     let resp = zulassung_response(st, StatusCode::OK, z).to_response(false);
-    inner.used_evbs.insert(antrag.evb);
+    if faults.on(f::EVB_FREED_BY_UMSCHREIBUNG) {
+        inner.used_evbs.remove(&old_evb);
+    }
+    if !faults.on(f::UMSCHREIBUNG_EVB_NOT_RECORDED) {
+        inner.used_evbs.insert(antrag.evb);
+    }
     Ok(resp)
 }
 
@@ -550,7 +776,16 @@ pub async fn post_ausserbetriebsetzung(
     State(st): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
+    body: Body,
 ) -> Response {
+    // The operation takes no body; one sent anyway is ignored. Under the
+    // fault `ausserbetriebsetzung-parses-body` it is read as JSON with no members.
+    if st.faults.on(f::ABS_PARSES_BODY)
+        && authorize_ok(&st, &headers)
+        && let Err(p) = body_without_members(&st, &headers, body).await
+    {
+        return p.into_response();
+    }
     respond((|| {
         auth(&st, &headers, SCOPE_ZULASSUNG)?;
         let mut inner = st.lock();
@@ -576,4 +811,24 @@ pub async fn post_ausserbetriebsetzung(
         }
         Ok(resp)
     })())
+}
+
+fn authorize_ok(st: &AppState, headers: &HeaderMap) -> bool {
+    auth(st, headers, SCOPE_ZULASSUNG).is_ok()
+}
+
+/// A body sent with an Außerbetriebsetzung, read as a JSON object without members.
+async fn body_without_members(
+    st: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(), Problem> {
+    let bytes = axum::body::to_bytes(body, crate::common::body::BODY_LIMIT)
+        .await
+        .unwrap_or_default();
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    let value = json_body(st, headers, Body::from(bytes)).await?;
+    validation::no_members(&value, &st.faults)
 }

@@ -10,7 +10,7 @@ mod model;
 mod seed;
 mod validation;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use axum::Router;
@@ -56,6 +56,8 @@ pub struct Inner {
     /// Every eVB-Nummer ever used (an eVB is used once).
     pub used_evbs: HashSet<String>,
     pub idempotency: IdempotencyStore,
+    /// The stored bodies as sent, for the fault `idempotency-compares-raw-bytes`.
+    pub raw_bodies: HashMap<(String, &'static str, String), String>,
 }
 
 /// What the handlers share.
@@ -75,7 +77,24 @@ pub fn entry() -> crate::InterfaceEntry {
 
 /// Faults that act on the finished response (outside the problem pipeline).
 async fn response_faults(State(faults): State<Arc<Faults>>, req: Request, next: Next) -> Response {
+    // The X-Request-ID the client sent, when it is visible ASCII.
+    let sent = req
+        .headers()
+        .get(X_REQUEST_ID)
+        .filter(|v| v.as_bytes().iter().all(|c| (0x21..=0x7e).contains(c)))
+        .cloned();
     let mut resp = next.run(req).await;
+    if let Some(v) = sent {
+        let n = v.as_bytes().len();
+        if n > 200 && faults.on(fault_names::REQUEST_ID_LENGTH_UNCHECKED) {
+            resp.headers_mut().insert(X_REQUEST_ID, v);
+        } else if n == 200
+            && faults.on(fault_names::REQUEST_ID_LIMIT_OFF_BY_ONE)
+            && let Ok(fresh) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+        {
+            resp.headers_mut().insert(X_REQUEST_ID, fresh);
+        }
+    }
     if faults.on(fault_names::JSON_LATIN1) {
         resp = crate::common::encoding::json_as_latin1(resp).await;
     }
@@ -107,6 +126,7 @@ pub fn router(auth: AuthMode, faults: Faults) -> Router {
             zulassungen: zulassungen.into_iter().map(|z| (z.id.clone(), z)).collect(),
             used_evbs,
             idempotency: IdempotencyStore::default(),
+            raw_bodies: HashMap::new(),
         },
     );
     Router::new()

@@ -7,7 +7,7 @@ use super::model::{
 
 /// The Unterscheidungszeichen this (fictitious) Zulassungsbehörde issues;
 /// the first one is used for plates the authority picks in a Zulassung.
-pub const UNTERSCHEIDUNGSZEICHEN: &[&str] = &["WAF", "LÖ", "B"];
+pub const UNTERSCHEIDUNGSZEICHEN: &[&str] = &["WAF", "LÖ", "B", "SÜW"];
 
 const SEED_TIME: &str = "2024-01-02T03:04:05Z";
 

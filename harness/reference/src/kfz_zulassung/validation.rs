@@ -11,9 +11,7 @@ use super::model::{Anschrift, Halter, Kennzeichen, SepaMandat};
 use super::seed::UNTERSCHEIDUNGSZEICHEN;
 use crate::Faults;
 use crate::common::problem::Problem;
-use crate::common::validate::{
-    Checked, Errors, object, optional, ptr, req_string, required, rules,
-};
+use crate::common::validate::{Checked, Errors, object, optional, ptr, required, rules};
 
 pub const FIN_FORMAT: &str = "FIN_FORMAT";
 pub const EVB_FORMAT: &str = "EVB_FORMAT";
@@ -54,13 +52,9 @@ fn obj<'a>(
     object(v, at, allowed, &[], errs)
 }
 
-/// A string member; a blank one is missing (x-rules REQUIRED), whatever its format.
 fn str_of<'a>(v: &'a Value, at: &str, errs: &mut Errors) -> Checked<&'a str> {
-    match v.as_str() {
-        None => Err(errs.push(at, rules::TYPE, "must be a string")),
-        Some(s) if s.trim().is_empty() => Err(errs.push(at, rules::REQUIRED, "must not be blank")),
-        Some(s) => Ok(s),
-    }
+    v.as_str()
+        .ok_or_else(|| errs.push(at, rules::TYPE, "must be a string"))
 }
 
 /// The maximum length of a string member (one less under `length-off-by-one`).
@@ -69,6 +63,62 @@ fn max_len(max: usize, faults: &Faults) -> usize {
         max - 1
     } else {
         max
+    }
+}
+
+/// A required free-text member (a name, Straße, Hausnummer, Ort): not blank
+/// (REQUIRED), at most `max` characters (LENGTH), trimmed. The faults
+/// `blank-strings-accepted`, `length-counted-in-bytes` and
+/// `names-stored-as-latin1` each break one of these.
+fn text(
+    map: &Map<String, Value>,
+    at: &str,
+    key: &str,
+    max: usize,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<String> {
+    let v = required(map, at, key, errs)?;
+    let at = ptr(at, key);
+    let raw = str_of(v, &at, errs)?;
+    let s = raw.trim();
+    if s.is_empty() && !faults.on(f::BLANK_STRINGS_ACCEPTED) {
+        return Err(errs.push(&at, rules::REQUIRED, "must not be blank"));
+    }
+    let len = if faults.on(f::LENGTH_COUNTED_IN_BYTES) {
+        s.len()
+    } else {
+        s.chars().count()
+    };
+    if len > max_len(max, faults) {
+        return Err(errs.push(&at, rules::LENGTH, format!("at most {max} characters")));
+    }
+    let s = if s.is_empty() { raw } else { s };
+    if faults.on(f::NAMES_STORED_AS_LATIN1) {
+        return Ok(s
+            .chars()
+            .map(|c| if u32::from(c) > 0xff { '?' } else { c })
+            .collect());
+    }
+    Ok(s.to_string())
+}
+
+/// An optional member: absent is `None`; null is TYPE (null is no value of
+/// any member), unless the fault `null-optional-member-ignored` treats it as absent.
+fn opt<'a>(
+    map: &'a Map<String, Value>,
+    at: &str,
+    key: &str,
+    errs: &mut Errors,
+    faults: &Faults,
+) -> Checked<Option<&'a Value>> {
+    match map.get(key) {
+        Some(Value::Null) if !faults.on(f::NULL_OPTIONAL_MEMBER_IGNORED) => Err(errs.push(
+            &ptr(at, key),
+            rules::TYPE,
+            "null is not allowed; leave the member out instead",
+        )),
+        _ => Ok(optional(map, key)),
     }
 }
 
@@ -125,7 +175,7 @@ fn kennzeichen_fields(
     let en_value = if en_required {
         required(map, at, "erkennungsnummer", errs).map(Some)
     } else {
-        Ok(optional(map, "erkennungsnummer"))
+        opt(map, at, "erkennungsnummer", errs, faults)
     };
     let en = match en_value {
         Ok(Some(v)) => {
@@ -190,8 +240,8 @@ fn anschrift(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked
         errs,
         faults,
     )?;
-    let strasse = req_string(m, at, "strasse", max_len(200, faults), errs);
-    let hausnummer = req_string(m, at, "hausnummer", max_len(20, faults), errs);
+    let strasse = text(m, at, "strasse", 200, errs, faults);
+    let hausnummer = text(m, at, "hausnummer", 20, errs, faults);
     let plz = required(m, at, "plz", errs).and_then(|v| {
         let p = ptr(at, "plz");
         let s = str_of(v, &p, errs)?;
@@ -202,7 +252,7 @@ fn anschrift(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked
             Err(errs.push(&p, PLZ_FORMAT, "must be exactly 5 digits"))
         }
     });
-    let ort = req_string(m, at, "ort", max_len(200, faults), errs);
+    let ort = text(m, at, "ort", 200, errs, faults);
     Ok(Anschrift {
         strasse: strasse?,
         hausnummer: hausnummer?,
@@ -233,7 +283,7 @@ fn halter(
     }
     let v = required(map, "", "halter", errs)?;
     let m = obj(v, "/halter", &["name", "anschrift"], errs, faults)?;
-    let name = req_string(m, "/halter", "name", max_len(200, faults), errs);
+    let name = text(m, "/halter", "name", 200, errs, faults);
     let a = required(m, "/halter", "anschrift", errs)
         .and_then(|v| anschrift(v, "/halter/anschrift", errs, faults));
     Ok(Halter {
@@ -245,11 +295,12 @@ fn halter(
 fn sepa(map: &Map<String, Value>, errs: &mut Errors, faults: &Faults) -> Checked<SepaMandat> {
     let v = required(map, "", "sepaMandat", errs)?;
     let m = obj(v, "/sepaMandat", &["kontoinhaber", "iban"], errs, faults)?;
-    let kontoinhaber = req_string(m, "/sepaMandat", "kontoinhaber", max_len(200, faults), errs);
+    let kontoinhaber = text(m, "/sepaMandat", "kontoinhaber", 200, errs, faults);
     let iban = required(m, "/sepaMandat", "iban", errs).and_then(|v| {
         let p = "/sepaMandat/iban";
         let s = str_of(v, p, errs)?;
-        if !faults.on(f::IBAN_FORMAT_UNCHECKED) && !formats::iban_structure_ok(s) {
+        let de_rules = !faults.on(f::IBAN_DE_RULES_UNCHECKED);
+        if !faults.on(f::IBAN_FORMAT_UNCHECKED) && !formats::iban_structure_ok(s, de_rules) {
             Err(errs.push(
                 p,
                 IBAN_FORMAT,
@@ -319,9 +370,10 @@ pub fn zulassung(v: &Value, faults: &Faults) -> Result<ZulassungAntrag, Problem>
     let evb = evb(map, &mut errs, faults);
     let halter = halter(map, &mut errs, faults, true);
     let sepa = sepa(map, &mut errs, faults);
-    let pin = match optional(map, "reservierungsPin") {
-        None => Ok(None),
-        Some(v) => str_of(v, "/reservierungsPin", &mut errs).and_then(|s| {
+    let pin = match opt(map, "", "reservierungsPin", &mut errs, faults) {
+        Err(i) => Err(i),
+        Ok(None) => Ok(None),
+        Ok(Some(v)) => str_of(v, "/reservierungsPin", &mut errs).and_then(|s| {
             let well_formed = s.len() == 8 && s.bytes().all(|c| c.is_ascii_digit());
             if well_formed || faults.on(f::PIN_FORMAT_UNCHECKED) {
                 Ok(Some(s.to_string()))
@@ -330,9 +382,13 @@ pub fn zulassung(v: &Value, faults: &Faults) -> Result<ZulassungAntrag, Problem>
             }
         }),
     };
-    let kz = match optional(map, "kennzeichen") {
-        None => Ok(None),
-        Some(v) => obj(
+    let kz = match opt(map, "", "kennzeichen", &mut errs, faults) {
+        Err(i) => Err(i),
+        Ok(None) => Ok(None),
+        Ok(Some(v)) if faults.on(f::ZULASSUNG_KENNZEICHEN_UNCHECKED) => unchecked_kennzeichen(v)
+            .map(Some)
+            .ok_or_else(|| errs.push("/kennzeichen", rules::TYPE, "must be a Kennzeichen")),
+        Ok(Some(v)) => obj(
             v,
             "/kennzeichen",
             &["unterscheidungszeichen", "erkennungsnummer"],
@@ -348,7 +404,8 @@ pub fn zulassung(v: &Value, faults: &Faults) -> Result<ZulassungAntrag, Problem>
         }),
     };
     // The pairing rules go by presence, so they are reported even when the
-    // plate or the PIN is malformed too.
+    // plate or the PIN is malformed too (a member that is null counts as
+    // absent here; it is refused with TYPE above).
     let has_kz = optional(map, "kennzeichen").is_some();
     let has_pin = optional(map, "reservierungsPin").is_some();
     if has_kz && !has_pin && !faults.on(f::RESERVATION_PIN_IGNORED) {
@@ -358,7 +415,7 @@ pub fn zulassung(v: &Value, faults: &Faults) -> Result<ZulassungAntrag, Problem>
             "a named Kennzeichen needs the PIN of its reservation",
         );
     }
-    if has_pin && !has_kz {
+    if has_pin && !has_kz && !faults.on(f::PIN_WITHOUT_KENNZEICHEN_ACCEPTED) {
         errs.push(
             "/kennzeichen",
             rules::REQUIRED,
@@ -379,6 +436,36 @@ pub fn zulassung(v: &Value, faults: &Faults) -> Result<ZulassungAntrag, Problem>
     }
 }
 
+/// The Kennzeichen as sent, without any of its rules (fault `zulassung-kennzeichen-unchecked`).
+fn unchecked_kennzeichen(v: &Value) -> Option<Kennzeichen> {
+    Some(Kennzeichen {
+        uz: v.get("unterscheidungszeichen")?.as_str()?.to_string(),
+        en: v.get("erkennungsnummer")?.as_str()?.to_string(),
+    })
+}
+
+/// An Umschreibung as sent, with its members present but none of their rules
+/// checked (fault `umschreibung-body-unvalidated`).
+fn unchecked_umschreibung(v: &Value) -> Option<UmschreibungAntrag> {
+    let s = |p: &str| v.pointer(p).and_then(Value::as_str).map(str::to_string);
+    Some(UmschreibungAntrag {
+        evb: s("/evb")?,
+        halter: Halter {
+            name: s("/halter/name")?,
+            anschrift: Anschrift {
+                strasse: s("/halter/anschrift/strasse")?,
+                hausnummer: s("/halter/anschrift/hausnummer")?,
+                plz: s("/halter/anschrift/plz")?,
+                ort: s("/halter/anschrift/ort")?,
+            },
+        },
+        sepa: SepaMandat {
+            kontoinhaber: s("/sepaMandat/kontoinhaber")?,
+            iban: s("/sepaMandat/iban")?,
+        },
+    })
+}
+
 /// POST /zulassungen/{id}/umschreibung.
 pub struct UmschreibungAntrag {
     pub evb: String,
@@ -387,6 +474,11 @@ pub struct UmschreibungAntrag {
 }
 
 pub fn umschreibung(v: &Value, faults: &Faults) -> Result<UmschreibungAntrag, Problem> {
+    if faults.on(f::UMSCHREIBUNG_BODY_UNVALIDATED)
+        && let Some(antrag) = unchecked_umschreibung(v)
+    {
+        return Ok(antrag);
+    }
     let mut errs = Errors::default();
     let Ok(map) = obj(v, "", &["halter", "evb", "sepaMandat"], &mut errs, faults) else {
         return Err(problem(errs, faults));
@@ -400,5 +492,16 @@ pub fn umschreibung(v: &Value, faults: &Faults) -> Result<UmschreibungAntrag, Pr
             Ok(UmschreibungAntrag { evb, halter, sepa })
         }
         _ => Err(problem(errs, faults)),
+    }
+}
+
+/// A body that must be an object without members (fault `ausserbetriebsetzung-parses-body`).
+pub fn no_members(v: &Value, faults: &Faults) -> Result<(), Problem> {
+    let mut errs = Errors::default();
+    let _ = object(v, "", &[], &[], &mut errs);
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(problem(errs, faults))
     }
 }
