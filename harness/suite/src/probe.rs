@@ -1087,85 +1087,49 @@ impl<'a> Walker<'a> {
             || instance.is_i64()
             || instance.is_u64();
         let num = |x: f64| -> Value { if integer { json!(x as i64) } else { json!(x) } };
-        let step = 1.0;
-        if let Some(max) = node.get("maximum").and_then(Value::as_f64) {
-            self.push(
-                segments,
-                "maximum",
-                "at",
-                true,
-                self.rule(r, "maximum"),
-                Some(num(max)),
-            );
-            let rule = self.rule(r, "maximum");
-            self.push(
-                segments,
-                "maximum",
-                "above",
-                false,
-                rule,
-                Some(num(max + step)),
-            );
-        }
-        if let Some(max) = node.get("exclusiveMaximum").and_then(Value::as_f64) {
-            if integer {
-                self.push(
-                    segments,
-                    "exclusiveMaximum",
-                    "below",
-                    true,
-                    self.rule(r, "exclusiveMaximum"),
-                    Some(num(max - step)),
-                );
-            }
-            let rule = self.rule(r, "exclusiveMaximum");
-            self.push(
-                segments,
+        // keyword, the valid neighbour (variant, offset; exclusive bounds
+        // have one only for integers), the invalid value (variant, offset)
+        let bounds: [(
+            &'static str,
+            Option<(&'static str, f64)>,
+            (&'static str, f64),
+        ); 4] = [
+            ("maximum", Some(("at", 0.0)), ("above", 1.0)),
+            (
                 "exclusiveMaximum",
-                "at",
-                false,
-                rule,
-                Some(num(max)),
-            );
-        }
-        if let Some(min) = node.get("minimum").and_then(Value::as_f64) {
-            self.push(
-                segments,
-                "minimum",
-                "at",
-                true,
-                self.rule(r, "minimum"),
-                Some(num(min)),
-            );
-            let rule = self.rule(r, "minimum");
-            self.push(
-                segments,
-                "minimum",
-                "below",
-                false,
-                rule,
-                Some(num(min - step)),
-            );
-        }
-        if let Some(min) = node.get("exclusiveMinimum").and_then(Value::as_f64) {
-            if integer {
+                integer.then_some(("below", -1.0)),
+                ("at", 0.0),
+            ),
+            ("minimum", Some(("at", 0.0)), ("below", -1.0)),
+            (
+                "exclusiveMinimum",
+                integer.then_some(("above", 1.0)),
+                ("at", 0.0),
+            ),
+        ];
+        for (keyword, valid, (variant, offset)) in bounds {
+            let Some(bound) = node.get(keyword).and_then(Value::as_f64) else {
+                continue;
+            };
+            let rule = self.rule(r, keyword);
+            if let Some((valid_variant, valid_offset)) = valid {
+                let value = num(bound + valid_offset);
                 self.push(
                     segments,
-                    "exclusiveMinimum",
-                    "above",
+                    keyword,
+                    valid_variant,
                     true,
-                    self.rule(r, "exclusiveMinimum"),
-                    Some(num(min + step)),
+                    rule.clone(),
+                    Some(value),
                 );
             }
-            let rule = self.rule(r, "exclusiveMinimum");
             self.push(
                 segments,
-                "exclusiveMinimum",
-                "at",
+                keyword,
+                variant,
                 false,
                 rule,
-                Some(num(min)),
+                Some(num(bound + offset)),
             );
         }
     }
