@@ -27,6 +27,14 @@ use serde_json::{Map, Value, json};
 use crate::generator::{Generator, SplitMix64};
 use crate::schemas::SchemaSet;
 
+/// A numeric keyword, the valid neighbour of its bound (variant, offset)
+/// if there is one, and the invalid value (variant, offset).
+type NumericBound = (
+    &'static str,
+    Option<(&'static str, f64)>,
+    (&'static str, f64),
+);
+
 /// The longest string or array a probe builds (a limit beyond it is not probed).
 const MAX_PROBE_LEN: u64 = 100_000;
 const MAX_PROBE_ITEMS: u64 = 1_000;
@@ -1089,11 +1097,7 @@ impl<'a> Walker<'a> {
         let num = |x: f64| -> Value { if integer { json!(x as i64) } else { json!(x) } };
         // keyword, the valid neighbour (variant, offset; exclusive bounds
         // have one only for integers), the invalid value (variant, offset)
-        let bounds: [(
-            &'static str,
-            Option<(&'static str, f64)>,
-            (&'static str, f64),
-        ); 4] = [
+        let bounds: [NumericBound; 4] = [
             ("maximum", Some(("at", 0.0)), ("above", 1.0)),
             (
                 "exclusiveMaximum",
