@@ -49,9 +49,14 @@ pub enum Command {
         /// Also write the matrix as JSON.
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
-        /// Folder of trusted public keys (`*.pub.pem`) to verify signatures with.
+        /// Folder of trusted public keys (`*.pub.pem`, each named by its file name).
+        /// Only reports signed by these keys can decide a cell.
         #[arg(long, value_name = "DIR")]
         keys: Option<PathBuf>,
+        /// A suite folder (or bundled `NAME@VERSION`) whose digest reports may name,
+        /// besides the bundled suites (repeatable).
+        #[arg(long = "suite", value_name = "DIR")]
+        suites: Vec<String>,
     },
     /// Work on written reports: render, sign, verify, merge.
     Report {
@@ -72,7 +77,8 @@ pub struct KeygenArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// Render a JSON report as HTML, JUnit XML and/or Markdown (`-` writes to stdout).
+    /// Render a JSON report as HTML, JUnit XML and/or Markdown (`-` writes to stdout); a signed
+    /// report is shown with the status of its seal and signatures (checked with --keys/--key).
     Render(RenderArgs),
     /// Seal a report and add an Ed25519 JWS signature (the file is rewritten atomically).
     Sign {
@@ -80,22 +86,25 @@ pub enum ReportCommand {
         /// Private key (PKCS#8 PEM) made by `konform keygen`.
         #[arg(long, value_name = "KEY")]
         key: PathBuf,
-        /// Signer name recorded in the signature (default: the key file's name).
+        /// Signer name recorded in the signature header (default: the key file's name).
+        /// Readers show the name of their trusted key file, not this claim.
         #[arg(long, value_name = "NAME")]
         signer: Option<String>,
     },
-    /// Check a report offline: schema, seal, signatures, suite digest, and (with --rejudge) the verdicts.
+    /// Check a report offline: strict JSON, schema, seal, signatures by trusted keys, suite digest,
+    /// and (with --rejudge) the verdicts.
     ///
     /// Exit codes: 0 every check passed, 1 a check failed, 2 unreadable input.
     Verify {
         report: PathBuf,
-        /// Public key (SPKI PEM), repeatable.
+        /// Trusted public key (SPKI PEM), named by its file name; repeatable.
         #[arg(long = "key", value_name = "PUB")]
         keys: Vec<PathBuf>,
-        /// Folder of public keys (`*.pub.pem`).
+        /// Folder of trusted public keys (`*.pub.pem`).
         #[arg(long = "keys", value_name = "DIR")]
         key_dir: Option<PathBuf>,
-        /// Suite folder (or bundled `NAME@VERSION`) the report claims to have run.
+        /// Suite folder (or bundled `NAME@VERSION`) the report claims to have run
+        /// (default: any bundled suite version).
         #[arg(long, value_name = "DIR")]
         suite: Option<String>,
         /// Re-evaluate every assertion from the recorded evidence and recompute the verdicts (needs --suite).
@@ -259,4 +268,14 @@ pub struct RenderArgs {
     /// Write Markdown (e.g. for a CI job summary) here.
     #[arg(long, value_name = "FILE")]
     pub md: Option<PathBuf>,
+    /// Trusted public key (SPKI PEM) to check a signed report with; repeatable.
+    #[arg(long = "key", value_name = "PUB")]
+    pub keys: Vec<PathBuf>,
+    /// Folder of trusted public keys (`*.pub.pem`) to check a signed report with.
+    #[arg(long = "keys", value_name = "DIR")]
+    pub key_dir: Option<PathBuf>,
+    /// A suite folder (or bundled `NAME@VERSION`) whose digest the report may name,
+    /// besides the bundled suites.
+    #[arg(long, value_name = "DIR")]
+    pub suite: Option<String>,
 }

@@ -47,7 +47,8 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
                 out,
                 json,
                 keys,
-            } => commands::matrix::run(&dir, &out, json.as_deref(), keys.as_deref()),
+                suites,
+            } => commands::matrix::run(&dir, &out, json.as_deref(), keys.as_deref(), &suites),
             cli::Command::Report { command } => match command {
                 cli::ReportCommand::Render(args) => commands::report::render(args),
                 cli::ReportCommand::Sign {

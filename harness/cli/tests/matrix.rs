@@ -1,5 +1,5 @@
 //! The compatibility matrix over real reports: a signed conformant one, an
-//! unsigned one, and a signed one edited afterwards must show as `signed`,
+//! unsigned one, and a signed one edited afterwards must show as `verified`,
 //! `unsigned` and `invalid`; the page loads nothing from outside.
 
 mod support;
@@ -90,7 +90,7 @@ fn matrix_marks_signed_unsigned_and_invalid_reports() {
             .map(|r| r["status"].as_str().unwrap_or_default().to_string())
             .unwrap_or_else(|| panic!("no row for {sub}: {matrix}"))
     };
-    assert_eq!(status_of("signed"), "signed");
+    assert_eq!(status_of("signed"), "verified");
     assert_eq!(status_of("unsigned"), "unsigned");
     assert_eq!(status_of("tampered"), "invalid");
     let html = std::fs::read_to_string(p("matrix.html")).expect("html");
@@ -105,7 +105,7 @@ fn matrix_marks_signed_unsigned_and_invalid_reports() {
     for shown in [
         "Compatibility matrix",
         "meldewesen@1.1.0",
-        ">signed<",
+        ">verified<",
         ">unsigned<",
         ">invalid<",
     ] {

@@ -1,15 +1,20 @@
 //! Reports: judging case results into requirement, class and overall
-//! verdicts ([`judge`]), assembling the canonical [`Report`] ([`assemble`])
-//! and writing it atomically ([`write`]).
+//! verdicts ([`judge`]), assembling the canonical [`Report`] ([`assemble`]),
+//! writing it atomically ([`write`]), rendering it ([`render`]), merging
+//! shard reports ([`merge`]), and deciding whether a report file may be
+//! believed ([`validity`]: the one check `report verify`, `report render` and
+//! `matrix` share).
 
 pub mod assemble;
 pub mod judge;
 pub mod merge;
 pub mod render;
+pub mod validity;
 pub mod write;
 
 pub use assemble::{ReportInput, assemble, rfc3339};
 pub use judge::{Judgement, judge};
 pub use konform_model::report::Report;
 pub use merge::{MergeError, merge};
+pub use validity::{Assessment, KnownSuite, KnownSuites, Standing, Trust, assess, assess_file};
 pub use write::{WriteError, write_atomic, write_json};

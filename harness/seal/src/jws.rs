@@ -5,6 +5,9 @@
 //! stored in the signature. Signing input, as RFC 7515 §5.1:
 //! `BASE64URL(protected) || '.' || BASE64URL(payload)`. The protected header
 //! carries `alg`, `kid`, `signer` (a name) and `signed_at` (RFC 3339 UTC).
+//! The header is read strictly ([`crate::strict`]). Its `signer` is only
+//! what the signer chose to write; readers show the name of the trusted key
+//! instead ([`crate::KeyRing::name`]).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -29,7 +32,7 @@ pub enum SignatureError {
     Malformed(String),
     #[error("unsupported algorithm `{0}` (only EdDSA)")]
     Algorithm(String),
-    #[error("unknown key {0}: no known public key has this key id")]
+    #[error("unknown key {0}: no trusted public key has this key id")]
     UnknownKey(String),
     #[error("signature by key {0} does not match the report")]
     Invalid(String),
@@ -68,7 +71,7 @@ pub fn protected(entry: &Value) -> Result<Protected, SignatureError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(b64)
         .map_err(|e| SignatureError::Malformed(format!("protected header: {e}")))?;
-    let header: Value = serde_json::from_slice(&bytes)
+    let header: Value = crate::strict::parse(&bytes)
         .map_err(|e| SignatureError::Malformed(format!("protected header: {e}")))?;
     let text = |name: &str| header.get(name).and_then(Value::as_str).map(String::from);
     Ok(Protected {

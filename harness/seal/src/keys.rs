@@ -2,6 +2,11 @@
 //! PEM private keys (written `0600`), SPKI PEM public keys, and the key id —
 //! the first 16 hex digits of SHA-256 over the 32 raw public key bytes — that
 //! names a key in a signature's `kid`.
+//!
+//! A [`KeyRing`] holds the keys a reader trusts, each under the name it was
+//! published as (the file name without `.pub.pem`). That name is the only
+//! name a signature is shown under: the `signer` in a signature's header is
+//! written by whoever signed and proves nothing.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -148,10 +153,23 @@ pub fn read_public(path: &Path) -> Result<VerifyingKey, KeyError> {
     })
 }
 
-/// Known public keys by key id.
+/// Trusted public keys by key id, each with the name it was published as.
 #[derive(Debug, Clone, Default)]
 pub struct KeyRing {
-    keys: BTreeMap<String, VerifyingKey>,
+    keys: BTreeMap<String, (VerifyingKey, String)>,
+}
+
+/// The name a public key file publishes its key as: `certifier.pub.pem` →
+/// `certifier` (also `certifier.pem` → `certifier`).
+pub fn public_key_name(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    name.strip_suffix(PUBLIC_SUFFIX)
+        .or_else(|| name.strip_suffix(".pem"))
+        .unwrap_or(&name)
+        .to_string()
 }
 
 impl KeyRing {
@@ -159,14 +177,36 @@ impl KeyRing {
         Self::default()
     }
 
+    /// Adds a key named by its key id; returns the key id.
     pub fn add(&mut self, key: VerifyingKey) -> String {
         let kid = key_id(&key);
-        self.keys.insert(kid.clone(), key);
+        self.add_named(key, &kid)
+    }
+
+    /// Adds a key under `name`; returns the key id. The same key added again
+    /// keeps its first name.
+    pub fn add_named(&mut self, key: VerifyingKey, name: &str) -> String {
+        let kid = key_id(&key);
+        self.keys
+            .entry(kid.clone())
+            .or_insert_with(|| (key, name.to_string()));
         kid
     }
 
+    /// Reads an SPKI PEM public key file and adds it under its file name
+    /// ([`public_key_name`]); returns the key id.
+    pub fn add_file(&mut self, path: &Path) -> Result<String, KeyError> {
+        let key = read_public(path)?;
+        Ok(self.add_named(key, &public_key_name(path)))
+    }
+
     pub fn get(&self, kid: &str) -> Option<&VerifyingKey> {
-        self.keys.get(kid)
+        self.keys.get(kid).map(|(key, _)| key)
+    }
+
+    /// The name the key with id `kid` was published as.
+    pub fn name(&self, kid: &str) -> Option<&str> {
+        self.keys.get(kid).map(|(_, name)| name.as_str())
     }
 
     pub fn len(&self) -> usize {
@@ -177,8 +217,9 @@ impl KeyRing {
         self.keys.is_empty()
     }
 
-    /// Every `*.pub.pem` in `dir` (other files are ignored; a `.pub.pem`
-    /// that does not parse is an error, not silently skipped).
+    /// Every `*.pub.pem` in `dir`, each named by its file name (other files
+    /// are ignored; a `.pub.pem` that does not parse is an error, not
+    /// silently skipped).
     pub fn from_dir(dir: &Path) -> Result<Self, KeyError> {
         let entries = std::fs::read_dir(dir).map_err(|source| KeyError::Read {
             path: dir.display().to_string(),
@@ -202,7 +243,7 @@ impl KeyRing {
         paths.sort();
         let mut ring = Self::new();
         for path in paths {
-            ring.add(read_public(&path)?);
+            ring.add_file(&path)?;
         }
         Ok(ring)
     }

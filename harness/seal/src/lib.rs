@@ -1,6 +1,7 @@
 //! Reports anyone can check offline: the RFC 8785 canonical form
 //! ([`canonical`]), the SHA-256 seal and the sealed-file layout ([`seal`]),
-//! Ed25519 keys ([`keys`]) and JWS signatures ([`jws`]).
+//! Ed25519 keys ([`keys`]), JWS signatures ([`jws`]) and strict JSON reading
+//! that refuses repeated member names ([`strict`]).
 //!
 //! Layout of a sealed report file (details in [`seal`]): the report's own
 //! members plus `"seal"` and `"signatures"` at the top level. The model crate
@@ -15,6 +16,7 @@ pub mod canonical;
 pub mod jws;
 pub mod keys;
 pub mod seal;
+pub mod strict;
 
 use ed25519_dalek::SigningKey;
 use serde_json::Value;
@@ -23,6 +25,7 @@ pub use canonical::{CanonicalError, canonicalize};
 pub use jws::{Protected, SignatureError};
 pub use keys::{KeyError, KeyRing, key_id};
 pub use seal::{SealError, compute_seal};
+pub use strict::StrictError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignError {
@@ -104,7 +107,13 @@ pub enum SealCheck {
 #[derive(Debug, Clone)]
 pub struct SignatureCheck {
     pub index: usize,
+    /// The protected header as the signature states it. Its `signer` is a
+    /// claim of whoever signed and is never shown as the signer's name.
     pub header: Option<Protected>,
+    /// The name of the trusted key the header's `kid` designates (see
+    /// [`KeyRing::name`]), when the ring has that key: the only name a
+    /// signature may be shown under.
+    pub key_name: Option<String>,
     pub result: Result<(), SignatureError>,
 }
 
@@ -153,10 +162,17 @@ pub fn verify_file(file: &Value, keys: &KeyRing) -> Result<Verification, SealErr
     let signatures = entries
         .iter()
         .enumerate()
-        .map(|(index, entry)| SignatureCheck {
-            index,
-            header: jws::protected(entry).ok(),
-            result: jws::verify(entry, &payload, keys).map(|_| ()),
+        .map(|(index, entry)| {
+            let header = jws::protected(entry).ok();
+            SignatureCheck {
+                index,
+                key_name: header
+                    .as_ref()
+                    .and_then(|h| keys.name(&h.kid))
+                    .map(String::from),
+                header,
+                result: jws::verify(entry, &payload, keys).map(|_| ()),
+            }
         })
         .collect();
     Ok(Verification {

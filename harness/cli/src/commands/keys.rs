@@ -1,7 +1,8 @@
 //! `konform keygen` and `konform report sign`: make an Ed25519 key pair, and
 //! seal and sign a report file in place (written atomically, so a reader
 //! never sees a half-signed file). The layout of a signed file is described
-//! in `konform_seal::seal`.
+//! in `konform_seal::seal`. The signer name recorded in a signature is only
+//! a claim; readers show the name of the trusted key file instead.
 
 use std::path::Path;
 
@@ -41,12 +42,14 @@ fn file_stem(name: &str) -> Result<String, CliError> {
     }
 }
 
-/// Reads a report file as JSON (exit 2 when it cannot be read or parsed).
+/// Reads a report file as strict JSON (exit 2 when it cannot be read or
+/// parsed, or repeats a member name: a file readers disagree about is not
+/// signed).
 pub fn read_report(path: &Path) -> Result<Value, CliError> {
     let bytes = std::fs::read(path)
         .map_err(|e| CliError::Input(format!("cannot read {}: {e}", path.display())))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| CliError::Input(format!("{} is not JSON: {e}", path.display())))
+    konform_seal::strict::parse(&bytes)
+        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
 }
 
 /// `konform report sign REPORT --key KEY [--signer NAME]`.

@@ -1,147 +1,270 @@
-//! `konform matrix DIR [-o matrix.html] [--json matrix.json] [--keys DIR]`:
-//! the public compatibility matrix — targets × suite versions × classes —
-//! built from a folder of reports. Every report is verified (seal and
-//! signatures) and marked `signed`, `unsigned` or `invalid`. Reports are read
-//! one at a time and only their summary row is kept, so memory stays bounded
-//! however many reports the folder holds.
+//! `konform matrix DIR [-o matrix.html] [--json matrix.json] [--keys DIR]
+//! [--suite DIR]...`: the public compatibility matrix — targets × suite
+//! versions × classes — built from a folder of reports.
+//!
+//! Every `*.json` file under the folder is checked with
+//! `konform_report::validity::assess`, the same function `konform report
+//! verify` uses, and becomes one row: `verified`, `unsigned`, `untrusted`
+//! (a key or suite version not known here), `invalid` (why is listed) or
+//! `not_a_report`. A cell's colour is decided only by the newest report
+//! that is verified **and** covers the whole target; a verified run limited
+//! by `--class` or `--shard`, or interrupted, makes a cell `partial` at best,
+//! and a cell without any verified report stays uncoloured. Every other
+//! report is listed in its cell, marked, with what it claims shown as a
+//! claim. Files that do not read as reports (unreadable, not JSON, repeated
+//! members, an unknown format) are listed below the table. Reports are read
+//! one at a time and only their summary row is kept, so memory stays
+//! bounded however many reports the folder holds.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use konform_model::report::{READABLE_REPORT_FORMATS, Report};
 use konform_report::render::{class_label, overall_label};
+use konform_report::validity::{self, Standing, Trust};
 use konform_seal::KeyRing;
 use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
-use super::CliError;
+use super::{CliError, trust};
 
-/// One report in the matrix.
+/// One file in the matrix.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
     pub file: String,
+    /// What the validity check made of the file.
+    pub status: Standing,
+    /// `operator — vendor product version`, as the report states it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// `suite@version`, as the report states it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suite: Option<String>,
+    /// The overall verdict the report records (trustworthy only when
+    /// `status` is `verified`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<String>,
+    pub classes: BTreeMap<String, String>,
+    /// `run.finished_at`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Names of the trusted keys whose signatures verified.
+    pub signers: Vec<String>,
+    /// Why the run does not cover the whole target (empty: it does).
+    pub partial: Vec<String>,
+    /// This report decides its cell's colour.
+    pub decides: bool,
+    /// Why the report is not verified (the failed checks).
+    pub problems: Vec<String>,
+    #[serde(skip)]
+    finished: Option<OffsetDateTime>,
+}
+
+/// What a cell shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shows {
+    Conformant,
+    NotConformant,
+    Incomplete,
+    /// Only partial runs verified: no verdict over the whole target.
+    Partial,
+    /// No verified report: nothing decides, the cell is not coloured.
+    Unverified,
+}
+
+impl Shows {
+    fn css(self) -> &'static str {
+        match self {
+            Shows::Conformant => "conformant",
+            Shows::NotConformant => "not-conformant",
+            Shows::Incomplete => "incomplete",
+            Shows::Partial => "partial",
+            Shows::Unverified => "unverified",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Shows::Conformant => "Conformant",
+            Shows::NotConformant => "Not conformant",
+            Shows::Incomplete => "Incomplete",
+            Shows::Partial => "Partial runs only",
+            Shows::Unverified => "No verified report",
+        }
+    }
+}
+
+/// One target × suite version.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
     pub target: String,
     pub suite: String,
-    pub verdict: String,
-    pub classes: BTreeMap<String, String>,
-    pub date: String,
-    /// `signed`, `unsigned` or `invalid`.
-    pub status: String,
-    pub signers: Vec<String>,
-    /// Why a report is invalid.
+    pub shows: Shows,
+    /// The file of the report that decides the cell.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub problem: Option<String>,
+    pub decided_by: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Matrix {
+    pub cells: Vec<Cell>,
+    /// Every file, reports grouped by target and suite, newest first; files
+    /// that do not read as reports last.
     pub rows: Vec<Row>,
 }
 
-fn report_files(dir: &Path, into: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            report_files(&path, into)?;
-        } else if path.extension().is_some_and(|e| e == "json") {
-            into.push(path);
-        }
+impl Matrix {
+    pub fn count(&self, status: Standing) -> usize {
+        self.rows.iter().filter(|r| r.status == status).count()
     }
-    Ok(())
 }
 
-fn row_for(path: &Path, dir: &Path, keys: &KeyRing) -> Option<Row> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let format = value.get("format").and_then(|f| f.as_str());
-    if !format.is_some_and(|f| READABLE_REPORT_FORMATS.contains(&f)) {
-        return None; // not a report (e.g. a mutants summary)
-    }
-    let file = path.strip_prefix(dir).unwrap_or(path).display().to_string();
-    let mut report_value = value.clone();
-    if let Some(map) = report_value.as_object_mut() {
-        for member in konform_seal::seal::ENVELOPE_MEMBERS {
-            map.remove(*member);
-        }
-    }
-    let report: Report = match serde_json::from_value(report_value) {
-        Ok(r) => r,
+/// Every `*.json` file under `dir`; an entry that cannot be listed is kept
+/// with its error, to be shown as invalid.
+fn report_files(dir: &Path, into: &mut Vec<(PathBuf, Option<String>)>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
         Err(e) => {
-            return Some(Row {
-                file,
-                target: "?".into(),
-                suite: "?".into(),
-                verdict: "?".into(),
-                classes: BTreeMap::new(),
-                date: String::new(),
-                status: "invalid".into(),
-                signers: vec![],
-                problem: Some(format!("not a valid report: {e}")),
-            });
+            into.push((
+                dir.to_path_buf(),
+                Some(format!("cannot read the folder: {e}")),
+            ));
+            return;
         }
     };
-    let has_signatures = value
-        .get("signatures")
-        .and_then(|s| s.as_array())
-        .is_some_and(|a| !a.is_empty());
-    let seal_ok =
-        |v: &konform_seal::Verification| matches!(v.seal, konform_seal::SealCheck::Matches(_));
-    let (status, signers, problem) = if !has_signatures && value.get("seal").is_none() {
-        ("unsigned", vec![], None)
-    } else {
-        match konform_seal::verify_file(&value, keys) {
-            Ok(v) if v.passed() => (
-                "signed",
-                v.signatures
-                    .iter()
-                    .filter_map(|s| s.header.as_ref())
-                    .map(|h| h.signer.clone().unwrap_or_else(|| h.kid.clone()))
-                    .collect(),
-                None,
-            ),
-            Ok(v) if !seal_ok(&v) => (
-                "invalid",
-                vec![],
-                Some("the seal does not match the content".to_string()),
-            ),
-            Ok(_) if !has_signatures => ("unsigned", vec![], None),
-            Ok(_) => (
-                "invalid",
-                vec![],
-                Some("a signature does not verify with a known key".to_string()),
-            ),
-            Err(e) => ("invalid", vec![], Some(e.to_string())),
+    for entry in entries {
+        let path = match entry {
+            Ok(entry) => entry.path(),
+            Err(e) => {
+                into.push((
+                    dir.to_path_buf(),
+                    Some(format!("cannot list the folder: {e}")),
+                ));
+                continue;
+            }
+        };
+        if path.is_dir() {
+            report_files(&path, into);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            into.push((path, None));
         }
-    };
-    let id = &report.target.identity;
-    Some(Row {
+    }
+}
+
+fn row_for(path: &Path, listing_error: Option<String>, dir: &Path, trust: &Trust) -> Row {
+    let file = path.strip_prefix(dir).unwrap_or(path).display().to_string();
+    let mut row = Row {
         file,
-        target: format!(
+        status: Standing::Invalid,
+        target: None,
+        suite: None,
+        verdict: None,
+        classes: BTreeMap::new(),
+        date: None,
+        signers: Vec::new(),
+        partial: Vec::new(),
+        decides: false,
+        problems: Vec::new(),
+        finished: None,
+    };
+    if let Some(e) = listing_error {
+        row.problems.push(e);
+        return row;
+    }
+    let assessment = validity::assess_file(path, trust);
+    row.status = assessment.standing;
+    row.problems = assessment
+        .problems()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    row.signers = assessment.signers.clone();
+    row.partial = assessment.partial.clone();
+    row.decides = assessment.decides();
+    if let Some(report) = &assessment.report {
+        let id = &report.target.identity;
+        row.target = Some(format!(
             "{} — {} {} {}",
             id.operator, id.vendor, id.product, id.version
-        ),
-        suite: format!("{}@{}", report.suite.id, report.suite.version),
-        verdict: overall_label(report.verdict).to_string(),
-        classes: report
+        ));
+        row.suite = Some(format!("{}@{}", report.suite.id, report.suite.version));
+        row.verdict = Some(overall_label(report.verdict).to_string());
+        row.classes = report
             .classes
             .iter()
             .map(|c| (c.id.clone(), class_label(c.verdict).to_string()))
-            .collect(),
-        date: report.run.finished_at.clone(),
-        status: status.to_string(),
-        signers,
-        problem,
-    })
+            .collect();
+        row.date = Some(report.run.finished_at.clone());
+        row.finished = OffsetDateTime::parse(&report.run.finished_at, &Rfc3339).ok();
+    }
+    row
 }
 
 /// Builds the matrix from every report under `dir`.
-pub fn build(dir: &Path, keys: &KeyRing) -> Result<Matrix, CliError> {
+pub fn build(dir: &Path, trust: &Trust) -> Result<Matrix, CliError> {
+    if !dir.is_dir() {
+        return Err(CliError::Input(format!(
+            "cannot read {}: not a folder",
+            dir.display()
+        )));
+    }
     let mut files = Vec::new();
-    report_files(dir, &mut files)
-        .map_err(|e| CliError::Input(format!("cannot read {}: {e}", dir.display())))?;
+    report_files(dir, &mut files);
     files.sort();
-    let mut rows: Vec<Row> = files.iter().filter_map(|f| row_for(f, dir, keys)).collect();
-    rows.sort_by(|a, b| (&a.target, &a.suite, &b.date).cmp(&(&b.target, &b.suite, &a.date)));
-    Ok(Matrix { rows })
+    let mut rows: Vec<Row> = files
+        .into_iter()
+        .map(|(f, e)| row_for(&f, e, dir, trust))
+        .collect();
+    // Reports by target and suite, newest first (an unreadable date counts
+    // as oldest); files that are not reports last.
+    rows.sort_by(|a, b| {
+        (a.target.is_none(), &a.target, &a.suite, b.finished, &a.file).cmp(&(
+            b.target.is_none(),
+            &b.target,
+            &b.suite,
+            a.finished,
+            &b.file,
+        ))
+    });
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut decided = vec![false; rows.len()];
+    for (i, row) in rows.iter().enumerate() {
+        let (Some(target), Some(suite)) = (&row.target, &row.suite) else {
+            continue;
+        };
+        let cell = match cells.last_mut() {
+            Some(c) if c.target == *target && c.suite == *suite => c,
+            _ => {
+                cells.push(Cell {
+                    target: target.clone(),
+                    suite: suite.clone(),
+                    shows: Shows::Unverified,
+                    decided_by: None,
+                });
+                cells.last_mut().expect("just pushed")
+            }
+        };
+        if cell.decided_by.is_some() {
+            continue;
+        }
+        if row.decides {
+            cell.shows = match row.verdict.as_deref() {
+                Some("Conformant") => Shows::Conformant,
+                Some("Not conformant") => Shows::NotConformant,
+                _ => Shows::Incomplete,
+            };
+            cell.decided_by = Some(row.file.clone());
+            decided[i] = true;
+        } else if row.status == Standing::Verified {
+            cell.shows = Shows::Partial;
+        }
+    }
+    // Only the newest whole verified report decides; older ones are listed.
+    for (row, decides) in rows.iter_mut().zip(decided) {
+        row.decides = decides;
+    }
+    Ok(Matrix { cells, rows })
 }
 
 fn esc(text: &str) -> String {
@@ -160,12 +283,66 @@ fn esc(text: &str) -> String {
     out
 }
 
+fn status_label(status: Standing) -> &'static str {
+    match status {
+        Standing::Verified => "verified",
+        Standing::Unsigned => "unsigned",
+        Standing::Untrusted => "untrusted",
+        Standing::Invalid => "invalid",
+        Standing::NotAReport => "not a report",
+    }
+}
+
+fn report_entry(s: &mut String, r: &Row) {
+    s.push_str(&format!(
+        "<div class=\"report{}\">",
+        if r.decides { " decides" } else { "" }
+    ));
+    let verdict = r.verdict.as_deref().unwrap_or("?");
+    if r.status == Standing::Verified {
+        s.push_str(&format!("<strong>{}</strong> ", esc(verdict)));
+    } else {
+        // Not believed: what the report says is shown as its claim only.
+        s.push_str(&format!(
+            "<span class=\"claim\">claims {}</span> ",
+            esc(verdict)
+        ));
+    }
+    s.push_str(&format!(
+        "<span class=\"status {}\">{}</span>",
+        esc(r.status.as_str()),
+        esc(status_label(r.status))
+    ));
+    if !r.partial.is_empty() {
+        s.push_str(" <span class=\"status partial\">partial</span>");
+    }
+    if r.decides {
+        s.push_str(" <span class=\"status decides\">decides</span>");
+    }
+    s.push_str("<ul>");
+    for (class, verdict) in &r.classes {
+        s.push_str(&format!("<li>{}: {}</li>", esc(class), esc(verdict)));
+    }
+    s.push_str("</ul><small>");
+    s.push_str(&esc(r.date.as_deref().unwrap_or("")));
+    if !r.signers.is_empty() {
+        s.push_str(&format!(" · signed by {}", esc(&r.signers.join(", "))));
+    }
+    for why in &r.partial {
+        s.push_str(&format!("<br>partial: {}", esc(why)));
+    }
+    for p in &r.problems {
+        s.push_str(&format!("<br>{}", esc(p)));
+    }
+    s.push_str(&format!("<br>{}</small></div>", esc(&r.file)));
+}
+
 /// A self-contained page: one row per target, one column per suite version.
 pub fn html(matrix: &Matrix) -> String {
-    let mut suites: Vec<&str> = matrix.rows.iter().map(|r| r.suite.as_str()).collect();
+    let mut suites: Vec<&str> = matrix.cells.iter().map(|c| c.suite.as_str()).collect();
     suites.sort();
     suites.dedup();
-    let mut targets: Vec<&str> = matrix.rows.iter().map(|r| r.target.as_str()).collect();
+    let mut targets: Vec<&str> = matrix.cells.iter().map(|c| c.target.as_str()).collect();
     targets.sort();
     targets.dedup();
     let mut s = String::from(
@@ -176,11 +353,22 @@ pub fn html(matrix: &Matrix) -> String {
          table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.5rem;vertical-align:top}\
          th{background:#f3f3f3;text-align:left}.conformant{background:#e3f6e3}\
          .not-conformant{background:#fbe2e2}.incomplete{background:#fff4d6}\
-         .status{font-size:.8rem;font-weight:bold}.invalid{color:#b00020}.unsigned{color:#8a6d00}\
-         .signed{color:#1b6e20}ul{margin:.25rem 0;padding-left:1rem}small{color:#555}\
+         .partial{background:#eef1f5}.unverified{background:#fff}\
+         .shows{font-weight:bold;margin-bottom:.25rem}\
+         .report{margin-top:.5rem}.report.decides{border-left:3px solid #1d1d1f;padding-left:.4rem}\
+         .claim{color:#555;font-style:italic}\
+         .status{font-size:.8rem;font-weight:bold;background:none}.invalid{color:#b00020}\
+         .unsigned,.untrusted,.not_a_report{color:#8a6d00}.verified{color:#1b6e20}\
+         span.partial,span.decides{color:#3b4a5e}\
+         ul{margin:.25rem 0;padding-left:1rem}small{color:#555}\
          </style></head><body><h1>Compatibility matrix</h1>\
-         <p>Targets × suite versions. Each cell lists the reports, newest first: overall verdict, class \
-         verdicts, date, signer, and whether seal and signatures verify; its colour is the newest verdict.</p><table><thead><tr><th>Target</th>",
+         <p>Targets × suite versions. A cell's colour is the verdict of its newest report that \
+         verifies — strict JSON, schema, seal, signatures by trusted keys, a known suite digest — \
+         and covers the whole target. A verified run limited by class or shard, or interrupted, is \
+         partial and colours no verdict; a cell without a verified report stays white. Every report \
+         is listed, newest first, marked verified, unsigned, untrusted or invalid (with the reason); \
+         what an unverified report says is shown as its claim.</p>\
+         <table><thead><tr><th>Target</th>",
     );
     for suite in &suites {
         s.push_str(&format!("<th>{}</th>", esc(suite)));
@@ -189,46 +377,44 @@ pub fn html(matrix: &Matrix) -> String {
     for target in &targets {
         s.push_str(&format!("<tr><th>{}</th>", esc(target)));
         for suite in &suites {
-            // Rows are sorted newest first within (target, suite); the
-            // newest decides the cell's colour, older reports follow.
-            let reports: Vec<&Row> = matrix
-                .rows
+            let Some(cell) = matrix
+                .cells
                 .iter()
-                .filter(|r| r.target == *target && r.suite == *suite)
-                .collect();
-            let Some(newest) = reports.first() else {
+                .find(|c| c.target == *target && c.suite == *suite)
+            else {
                 s.push_str("<td>—</td>");
                 continue;
             };
             s.push_str(&format!(
-                "<td class=\"{}\">",
-                esc(&newest.verdict.to_lowercase().replace(' ', "-"))
+                "<td class=\"{}\"><div class=\"shows\">{}</div>",
+                cell.shows.css(),
+                esc(cell.shows.label())
             ));
-            for r in reports {
-                s.push_str(&format!(
-                    "<div><strong>{}</strong> <span class=\"status {}\">{}</span><ul>",
-                    esc(&r.verdict),
-                    esc(&r.status),
-                    esc(&r.status)
-                ));
-                for (class, verdict) in &r.classes {
-                    s.push_str(&format!("<li>{}: {}</li>", esc(class), esc(verdict)));
-                }
-                s.push_str("</ul><small>");
-                s.push_str(&esc(&r.date));
-                if !r.signers.is_empty() {
-                    s.push_str(&format!(" · signed by {}", esc(&r.signers.join(", "))));
-                }
-                if let Some(p) = &r.problem {
-                    s.push_str(&format!(" · {}", esc(p)));
-                }
-                s.push_str(&format!("<br>{}</small></div>", esc(&r.file)));
+            for r in matrix.rows.iter().filter(|r| {
+                r.target.as_deref() == Some(*target) && r.suite.as_deref() == Some(*suite)
+            }) {
+                report_entry(&mut s, r);
             }
             s.push_str("</td>");
         }
         s.push_str("</tr>");
     }
-    s.push_str("</tbody></table></body></html>\n");
+    s.push_str("</tbody></table>");
+    let others: Vec<&Row> = matrix.rows.iter().filter(|r| r.target.is_none()).collect();
+    if !others.is_empty() {
+        s.push_str("<h2>Files that are not valid reports</h2><ul id=\"other-files\">");
+        for r in others {
+            s.push_str(&format!(
+                "<li><code>{}</code> <span class=\"status {}\">{}</span> {}</li>",
+                esc(&r.file),
+                esc(r.status.as_str()),
+                esc(status_label(r.status)),
+                esc(&r.problems.join("; "))
+            ));
+        }
+        s.push_str("</ul>");
+    }
+    s.push_str("</body></html>\n");
     s
 }
 
@@ -237,12 +423,22 @@ pub fn run(
     out: &Path,
     json: Option<&Path>,
     keys_dir: Option<&Path>,
+    suite_specs: &[String],
 ) -> Result<i32, CliError> {
     let keys = match keys_dir {
         Some(d) => KeyRing::from_dir(d).map_err(|e| CliError::Input(e.to_string()))?,
         None => KeyRing::new(),
     };
-    let matrix = build(dir, &keys)?;
+    if keys.is_empty() {
+        eprintln!("note: no trusted keys (--keys DIR): no report can be verified");
+    }
+    let extra = suite_specs
+        .iter()
+        .map(|s| crate::suites::load_one(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let known = trust::bundled_and(&extra.iter().collect::<Vec<_>>())?;
+    let trust = trust::trust(keys, known)?;
+    let matrix = build(dir, &trust)?;
     konform_report::write_atomic(out, html(&matrix).as_bytes())
         .map_err(|e| CliError::Environment(e.to_string()))?;
     if let Some(json) = json {
@@ -251,13 +447,26 @@ pub fn run(
         konform_report::write_atomic(json, &bytes)
             .map_err(|e| CliError::Environment(e.to_string()))?;
     }
-    let count = |status: &str| matrix.rows.iter().filter(|r| r.status == status).count();
+    let partial = matrix
+        .rows
+        .iter()
+        .filter(|r| r.status == Standing::Verified && !r.partial.is_empty())
+        .count();
     println!(
-        "matrix of {} reports ({} signed, {} unsigned, {} invalid) written to {}",
+        "matrix of {} files ({} verified, {partial} of them partial; {} unsigned, {} untrusted, \
+         {} invalid, {} not reports); {} of {} cells decided; written to {}",
         matrix.rows.len(),
-        count("signed"),
-        count("unsigned"),
-        count("invalid"),
+        matrix.count(Standing::Verified),
+        matrix.count(Standing::Unsigned),
+        matrix.count(Standing::Untrusted),
+        matrix.count(Standing::Invalid),
+        matrix.count(Standing::NotAReport),
+        matrix
+            .cells
+            .iter()
+            .filter(|c| c.decided_by.is_some())
+            .count(),
+        matrix.cells.len(),
         out.display()
     );
     Ok(0)

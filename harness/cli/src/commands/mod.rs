@@ -10,6 +10,7 @@ pub mod reference;
 pub mod report;
 pub mod run;
 pub mod suite;
+pub mod trust;
 pub mod verify;
 
 /// A command that could not do its work.

@@ -1,19 +1,25 @@
 //! `konform report render`: turn a written JSON report into HTML, JUnit XML
 //! and/or Markdown; also the format handling that `konform run --format`
 //! shares (parse the list, write each rendering next to the JSON report).
+//!
+//! The file is read through `konform_report::validity::assess`, like
+//! `report verify` and `matrix` read it: strictly, from its canonical form.
+//! A signed report renders with the status of its seal and signatures
+//! (against the keys given with `--keys`/`--key`); a report without seal and
+//! signatures renders exactly as `konform run` wrote it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use konform_model::report::{READABLE_REPORT_FORMATS, REPORT_FORMAT, Report};
-use konform_report::render::Format;
+use konform_model::report::Report;
+use konform_report::render::{Format, SignatureStatus};
+use konform_report::validity;
 
-use super::CliError;
+use super::{CliError, trust};
 use crate::cli::RenderArgs;
 
 /// `konform report render`.
 pub fn render(args: RenderArgs) -> Result<i32, CliError> {
-    let report = read_report(&args.report)?;
     let outputs = [
         (Format::Html, args.html),
         (Format::Junit, args.junit),
@@ -24,10 +30,16 @@ pub fn render(args: RenderArgs) -> Result<i32, CliError> {
             "say what to render: --html FILE, --junit FILE and/or --md FILE (`-` = stdout)".into(),
         ));
     }
+    let (report, signature) = read_report(
+        &args.report,
+        &args.keys,
+        args.key_dir.as_ref(),
+        args.suite.as_deref(),
+    )?;
     for (format, path) in outputs {
         let Some(path) = path else { continue };
         let text = format
-            .render(&report)
+            .render_with(&report, signature.as_ref())
             .map_err(|e| CliError::Environment(e.to_string()))?;
         if path.as_os_str() == "-" {
             let mut out = std::io::stdout().lock();
@@ -42,29 +54,36 @@ pub fn render(args: RenderArgs) -> Result<i32, CliError> {
     Ok(0)
 }
 
-/// Reads and checks a canonical JSON report; every problem is an input error.
-pub fn read_report(path: &Path) -> Result<Report, CliError> {
+/// Reads a report file through the validity check; every reason it does not
+/// read as a konform report is an input error. Returns the report and, for a
+/// signed file, the status of its seal and signatures.
+fn read_report(
+    path: &Path,
+    key_files: &[PathBuf],
+    key_dir: Option<&PathBuf>,
+    suite: Option<&str>,
+) -> Result<(Report, Option<SignatureStatus>), CliError> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Input(format!("cannot read report {shown}: {e}")))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| CliError::Input(format!("report {shown} is not valid JSON: {e}")))?;
-    match value.get("format").and_then(|f| f.as_str()) {
-        Some(format) if READABLE_REPORT_FORMATS.contains(&format) => {}
-        Some(other) => {
-            return Err(CliError::Input(format!(
-                "report {shown} has format {other:?}; this konform reads {}",
-                READABLE_REPORT_FORMATS.join(", ")
-            )));
-        }
-        None => {
-            return Err(CliError::Input(format!(
-                "{shown} is not a konform report (no \"format\": {REPORT_FORMAT:?} field)"
-            )));
-        }
+    let ring = trust::key_ring(key_files, key_dir)?;
+    let extra = match suite {
+        Some(spec) => Some(crate::suites::load_one(spec)?),
+        None => None,
+    };
+    let known = trust::bundled_and(&extra.iter().collect::<Vec<_>>())?;
+    let assessment = validity::assess_file(path, &trust::trust(ring, known)?);
+    if let Some(why) = assessment.unreadable() {
+        return Err(CliError::Input(format!("{shown}: {why}")));
     }
-    serde_json::from_value(value)
-        .map_err(|e| CliError::Input(format!("report {shown} is not a valid konform report: {e}")))
+    let status = assessment.signature_status();
+    match assessment.report {
+        Some(report) => Ok((report, status)),
+        None => Err(CliError::Input(format!(
+            "{shown}: {}",
+            assessment
+                .model_error()
+                .unwrap_or("this is not a valid konform report")
+        ))),
+    }
 }
 
 /// Parses `--format` values (already split at commas). JSON is always

@@ -1,23 +1,20 @@
-//! `konform report verify`: checks a report file offline and prints one line
-//! per check — schema, seal, each signature, the suite digest (with
-//! `--suite`) and, with `--rejudge`, the verdicts re-derived from the recorded
-//! evidence ([`rejudge`]). Exit 0 when every check passes, 1 when one fails,
-//! 2 when an input cannot be read.
+//! `konform report verify`: checks a report file offline with
+//! `konform_report::validity::assess` — the same function `konform matrix`
+//! and `konform report render` use — and prints one line per check: strict
+//! JSON, schema, seal, each signature (under the trusted key's name), the
+//! suite digest (against `--suite`, or else every bundled suite version) and,
+//! with `--rejudge`, the verdicts re-derived from the recorded evidence
+//! ([`rejudge`]). Exit 0 when every check passes, 1 when one fails, 2 when an
+//! input cannot be read (not a file, not JSON, not a konform report).
 
 pub mod rejudge;
 
-use std::path::PathBuf;
-
 use konform_model::report::Report;
-use konform_seal::{KeyRing, SealCheck, keys, seal};
-use serde_json::Value;
+use konform_report::validity::{self, Standing};
 
 use super::CliError;
-use super::keys::read_report;
+use super::trust;
 use crate::cli::ReportCommand;
-
-/// konform's report schema, as the harness that wrote the report knew it.
-const REPORT_SCHEMA: &str = include_str!("../../../../schemas/konform/report.schema.json");
 
 /// The result of one check, printed as one line.
 struct Line {
@@ -43,94 +40,39 @@ pub fn run(command: ReportCommand) -> Result<i32, CliError> {
     else {
         return Err(CliError::Input("not a verify command".into()));
     };
-    let file = read_report(&report)?;
-    let ring = key_ring(&key_files, key_dir.as_ref())?;
+    let ring = trust::key_ring(&key_files, key_dir.as_ref())?;
+    // `--suite` names the suite the report must have run; without it, any
+    // bundled suite version will do.
     let suite = match &suite {
         Some(spec) => Some(crate::suites::load_one(spec)?),
         None => None,
     };
-    let mut lines = Vec::new();
-    let members = seal::report_members(&file)
-        .map_err(|e| CliError::Input(format!("{}: {e}", report.display())))?;
-    let members = Value::Object(members);
-    lines.push(schema_check(&members));
-    let parsed: Option<Report> = serde_json::from_value(members).ok();
-    let verification = konform_seal::verify_file(&file, &ring)
-        .map_err(|e| CliError::Input(format!("{}: {e}", report.display())))?;
-    lines.push(match &verification.seal {
-        SealCheck::Matches(d) => line(true, format!("seal: {d} matches the report")),
-        SealCheck::Missing { actual } => line(
-            false,
-            format!("seal: missing (the report's digest is {actual})"),
-        ),
-        SealCheck::Mismatch { recorded, actual } if recorded == actual => line(
-            false,
-            format!("seal: the `seal` member was altered (digest {actual})"),
-        ),
-        SealCheck::Mismatch { recorded, actual } => line(
-            false,
-            format!(
-                "seal: recorded {recorded}, but the report's digest is {actual}: the report was changed"
-            ),
-        ),
-    });
-    if verification.malformed_signatures {
-        lines.push(line(false, "signatures: `signatures` is not an array"));
-    } else if verification.signatures.is_empty() {
-        lines.push(line(false, "signatures: none, the report is not signed"));
-    }
-    for check in &verification.signatures {
-        let who = match &check.header {
-            Some(h) => format!(
-                "{} (key {}{})",
-                h.signer.as_deref().unwrap_or("unnamed signer"),
-                h.kid,
-                h.signed_at
-                    .as_deref()
-                    .map(|t| format!(", {t}"))
-                    .unwrap_or_default()
-            ),
-            None => "unreadable".to_string(),
-        };
-        lines.push(match &check.result {
-            Ok(()) => line(
-                true,
-                format!("signature {}: {who} verifies", check.index + 1),
-            ),
-            Err(e) => line(false, format!("signature {}: {who}: {e}", check.index + 1)),
-        });
-    }
-    if let Some(suite) = &suite {
-        let recorded = file
-            .get("suite")
-            .and_then(|s| s.get("digest"))
-            .and_then(Value::as_str)
-            .unwrap_or("(none)");
-        lines.push(if recorded == suite.digest {
-            line(
-                true,
-                format!("suite: {} digest {} matches", suite.id(), suite.digest),
-            )
-        } else {
-            line(
-                false,
-                format!(
-                    "suite: the report names digest {recorded}, but {} ({}) has {}",
-                    suite.id(),
-                    suite.origin,
-                    suite.digest
-                ),
-            )
-        });
-        if rejudge_wanted {
-            lines.extend(match &parsed {
-                Some(report) => rejudge_lines(report, suite)?,
-                None => vec![line(
-                    false,
-                    "rejudge: the report does not read as a konform report",
-                )],
-            });
+    let known = match &suite {
+        Some(s) => {
+            let mut known = konform_report::KnownSuites::new();
+            known.add(trust::known(s));
+            known
         }
+        None => trust::bundled_and(&[])?,
+    };
+    let context = trust::trust(ring, known)?;
+    let assessment = validity::assess_file(&report, &context);
+    if let Some(why) = assessment.unreadable() {
+        return Err(CliError::Input(format!("{}: {why}", report.display())));
+    }
+    let mut lines: Vec<Line> = assessment
+        .checks
+        .iter()
+        .map(|c| line(c.passed, c.text.clone()))
+        .collect();
+    if let (Some(suite), true) = (&suite, rejudge_wanted) {
+        lines.extend(match &assessment.report {
+            Some(report) => rejudge_lines(report, suite)?,
+            None => vec![line(
+                false,
+                "rejudge: the report does not read as a konform report",
+            )],
+        });
     }
     let mut code = 0;
     for l in &lines {
@@ -139,67 +81,19 @@ pub fn run(command: ReportCommand) -> Result<i32, CliError> {
             code = 1;
         }
     }
+    for why in &assessment.partial {
+        println!("note partial run: {why}; it does not show the conformance of the whole target");
+    }
     println!(
         "{}: {}",
         report.display(),
-        if code == 0 {
-            "verified"
-        } else {
-            "NOT verified"
+        match (code, assessment.standing) {
+            (0, _) => "verified".to_string(),
+            (_, Standing::Verified) => "NOT verified (re-judging disagrees)".to_string(),
+            (_, standing) => format!("NOT verified ({standing})"),
         }
     );
     Ok(code)
-}
-
-fn key_ring(files: &[PathBuf], dir: Option<&PathBuf>) -> Result<KeyRing, CliError> {
-    let mut ring = match dir {
-        Some(dir) => KeyRing::from_dir(dir).map_err(|e| CliError::Input(e.to_string()))?,
-        None => KeyRing::new(),
-    };
-    for path in files {
-        ring.add(keys::read_public(path).map_err(|e| CliError::Input(e.to_string()))?);
-    }
-    Ok(ring)
-}
-
-fn schema_check(members: &Value) -> Line {
-    let schema: Value = match serde_json::from_str(REPORT_SCHEMA) {
-        Ok(s) => s,
-        Err(e) => {
-            return line(
-                false,
-                format!("schema: built-in report schema unreadable: {e}"),
-            );
-        }
-    };
-    let validator = match jsonschema::validator_for(&schema) {
-        Ok(v) => v,
-        Err(e) => {
-            return line(
-                false,
-                format!("schema: built-in report schema invalid: {e}"),
-            );
-        }
-    };
-    let errors: Vec<String> = validator
-        .iter_errors(members)
-        .take(3)
-        .map(|e| format!("{} at `{}`", e, e.instance_path()))
-        .collect();
-    if errors.is_empty() {
-        line(
-            true,
-            "schema: the report matches konform/report.schema.json",
-        )
-    } else {
-        line(
-            false,
-            format!(
-                "schema: the report does not match konform/report.schema.json: {}",
-                errors.join("; ")
-            ),
-        )
-    }
 }
 
 fn rejudge_lines(

@@ -14,10 +14,17 @@ use konform_model::report::{
     Report, RequirementResult, RequirementVerdict, StepEvidence, StepRole, Verdict,
 };
 
-use super::{case_label, class_label, overall_label, requirement_label, suite_key};
+use super::{
+    SignatureStatus, case_label, class_label, overall_label, requirement_label, suite_key,
+};
 
 /// Renders `report` as one self-contained HTML page.
 pub fn html(report: &Report) -> String {
+    html_with(report, None)
+}
+
+/// Renders `report` as one page, with its seal and signature status.
+pub fn html_with(report: &Report, signature: Option<&SignatureStatus>) -> String {
     let mut m = Markup::default();
     m.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     m.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -31,7 +38,7 @@ pub fn html(report: &Report) -> String {
     m.raw("</title>\n<style>");
     m.raw(CSS);
     m.raw("</style>\n</head>\n<body>\n");
-    header(&mut m, report);
+    header(&mut m, report, signature);
     m.raw("<main>\n");
     classes(&mut m, report);
     summary(&mut m, report);
@@ -39,6 +46,9 @@ pub fn html(report: &Report) -> String {
     requirements(&mut m, report);
     cases(&mut m, report);
     run_info(&mut m, report);
+    if let Some(status) = signature {
+        signature_checks(&mut m, status);
+    }
     m.raw("</main>\n<script>");
     m.raw(SCRIPT);
     m.raw("</script>\n</body>\n</html>\n");
@@ -147,7 +157,7 @@ fn badge(m: &mut Markup, kind: &'static str, label: &str) {
     m.raw("</span>");
 }
 
-fn header(m: &mut Markup, report: &Report) {
+fn header(m: &mut Markup, report: &Report, signature: Option<&SignatureStatus>) {
     let kind = overall_class(report.verdict);
     m.raw("<header class=\"verdict ");
     m.raw(kind);
@@ -183,7 +193,24 @@ fn header(m: &mut Markup, report: &Report) {
     if report.target.tls_insecure {
         m.raw("<p class=\"alert\">TLS certificate checks were switched off for this run.</p>\n");
     }
+    if let Some(status) = signature {
+        m.raw(if status.verified {
+            "<p class=\"signature verified\" id=\"signature\">Signature "
+        } else {
+            "<p class=\"alert signature\" id=\"signature\">Signature "
+        });
+        m.text(&status.summary);
+        m.raw(" <a href=\"#signature-checks\">(checks)</a></p>\n");
+    }
     m.raw("</div>\n</header>\n");
+}
+
+fn signature_checks(m: &mut Markup, status: &SignatureStatus) {
+    m.raw("<section id=\"signature-checks\">\n<h2>Seal and signatures</h2>\n<ul>\n");
+    for line in &status.checks {
+        m.el("<li><code>", line, "</code></li>\n");
+    }
+    m.raw("</ul>\n</section>\n");
 }
 
 fn classes(m: &mut Markup, report: &Report) {
@@ -651,6 +678,7 @@ a { color: #0969da; }
 .big-icon .icon { width: 64px; height: 64px; margin: 0; }
 .eyebrow { margin: 0; text-transform: uppercase; letter-spacing: .08em; font-size: .78em; color: #57606a; }
 .subject { margin: 6px 0 0; }
+.signature.verified { margin: 8px 0; padding: 8px 12px; border-left: 4px solid var(--good); background: #dafbe1; }
 .alert { margin: 8px 0; padding: 8px 12px; border-left: 4px solid var(--warn); background: #fff8c5; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 12px; }
 .card { border: 1px solid var(--line); border-top: 5px solid var(--none); border-radius: 6px; padding: 12px 14px; }

@@ -9,10 +9,16 @@ use std::time::Duration;
 use konform_model::report::{CaseResult, Report, Verdict};
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 
-use super::{class_label, level_of, overall_label, suite_key};
+use super::{SignatureStatus, class_label, level_of, overall_label, suite_key};
 
 /// Renders `report` as JUnit XML.
 pub fn junit(report: &Report) -> String {
+    junit_with(report, None)
+}
+
+/// Renders `report` as JUnit XML; a signed report's status becomes the
+/// `signature` property of every test suite.
+pub fn junit_with(report: &Report, signature: Option<&SignatureStatus>) -> String {
     let key = suite_key(report);
     let mut out = quick_junit::Report::new(format!("konform {key}"));
     out.set_time(Duration::from_millis(report.run.duration_ms));
@@ -35,6 +41,9 @@ pub fn junit(report: &Report) -> String {
             suite.add_property(Property::new("claimed", class.claimed.to_string()));
         }
         suite.add_property(Property::new("overall", overall_label(report.verdict)));
+        if let Some(status) = signature {
+            suite.add_property(Property::new("signature", status.summary.as_str()));
+        }
         let mut time = 0u64;
         for case in report.cases.iter().filter(|c| c.class == *class_id) {
             time = time.saturating_add(case.duration_ms);

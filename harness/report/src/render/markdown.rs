@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use konform_model::report::{ClassVerdict, OverallVerdict, Report, Verdict};
 
-use super::{class_label, level_of, overall_label, shorten, suite_key};
+use super::{SignatureStatus, class_label, level_of, overall_label, shorten, suite_key};
 
 /// At most this many failing cases are listed; the rest are counted.
 const MAX_LISTED: usize = 100;
@@ -16,6 +16,11 @@ const MAX_REASON: usize = 300;
 
 /// Renders `report` as Markdown.
 pub fn markdown(report: &Report) -> String {
+    markdown_with(report, None)
+}
+
+/// Renders `report` as Markdown, with its seal and signature status.
+pub fn markdown_with(report: &Report, signature: Option<&SignatureStatus>) -> String {
     let mut md = String::new();
     let icon = match report.verdict {
         OverallVerdict::Conformant => "✅",
@@ -55,6 +60,10 @@ pub fn markdown(report: &Report) -> String {
     }
     if report.target.tls_insecure {
         md.push_str("> **TLS certificate checks were switched off for this run.**\n\n");
+    }
+    if let Some(status) = signature {
+        let icon = if status.verified { "🔏" } else { "⚠️" };
+        let _ = writeln!(md, "> {icon} **Signature** {}\n", esc(&status.summary));
     }
 
     md.push_str("| Class | Verdict | Failed MUST | Unverified MUST | SHOULD warnings |\n");

@@ -3,14 +3,20 @@
 //! ([`junit`]) and Markdown for a CI job summary ([`markdown`]). All three
 //! read the same model and share the wording of verdicts defined here, so a
 //! verdict reads the same wherever it is shown.
+//!
+//! A signed report is rendered with its [`SignatureStatus`] (from
+//! [`crate::validity::assess`]): whether seal, signatures by trusted keys,
+//! schema and suite digest verify, and under which trusted key names. A
+//! report without seal or signatures renders exactly as `konform run` wrote
+//! it.
 
 mod html;
 mod junit;
 mod markdown;
 
-pub use html::html;
-pub use junit::junit;
-pub use markdown::markdown;
+pub use html::{html, html_with};
+pub use junit::{junit, junit_with};
+pub use markdown::{markdown, markdown_with};
 
 use konform_model::report::{ClassVerdict, OverallVerdict, Report, RequirementVerdict, Verdict};
 
@@ -64,16 +70,37 @@ impl Format {
 
     /// Renders `report` in this format.
     pub fn render(self, report: &Report) -> Result<String, crate::WriteError> {
+        self.render_with(report, None)
+    }
+
+    /// Renders `report` with the status of its seal and signatures, when it
+    /// has them (JSON is the report alone: its envelope is not re-created).
+    pub fn render_with(
+        self,
+        report: &Report,
+        signature: Option<&SignatureStatus>,
+    ) -> Result<String, crate::WriteError> {
         Ok(match self {
             Format::Json => {
                 let bytes = crate::write::to_json(report)?;
                 String::from_utf8_lossy(&bytes).into_owned()
             }
-            Format::Html => html(report),
-            Format::Junit => junit(report),
-            Format::Markdown => markdown(report),
+            Format::Html => html_with(report, signature),
+            Format::Junit => junit_with(report, signature),
+            Format::Markdown => markdown_with(report, signature),
         })
     }
+}
+
+/// Seal and signature status of a signed report, as the renderers show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureStatus {
+    /// Every check of [`crate::validity::assess`] passed.
+    pub verified: bool,
+    /// One line: `verified: sealed and signed by …` or `NOT verified (…): …`.
+    pub summary: String,
+    /// One line per check, `ok  ` or `FAIL` first.
+    pub checks: Vec<String>,
 }
 
 /// Wording of the overall verdict, for people.
