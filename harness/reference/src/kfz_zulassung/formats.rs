@@ -3,7 +3,7 @@
 //! total length) and IBAN (ISO 13616, mod 97). Each takes the switched-on
 //! faults into account, so that a fault changes exactly one rule.
 
-use super::fault_names as f;
+use super::faults::Fault;
 use crate::Faults;
 
 /// Longest Kennzeichen: Unterscheidungszeichen and Erkennungsnummer together,
@@ -12,7 +12,7 @@ pub const KENNZEICHEN_MAX: usize = 8;
 
 /// FIN: 17 characters, digits and Latin capitals without I, O and Q.
 pub fn fin_ok(s: &str, faults: &Faults) -> bool {
-    let len_ok = if faults.on(f::FIN_LENGTH_UNCHECKED) {
+    let len_ok = if faults.on(Fault::FinLengthUnchecked) {
         (1..=20).contains(&s.chars().count())
     } else {
         s.chars().count() == 17
@@ -23,7 +23,7 @@ pub fn fin_ok(s: &str, faults: &Faults) -> bool {
                 || (c.is_ascii_uppercase()
                     && c != 'I'
                     && c != 'Q'
-                    && (c != 'O' || faults.on(f::FIN_ACCEPTS_LETTER_O)))
+                    && (c != 'O' || faults.on(Fault::FinAcceptsLetterO)))
         })
 }
 
@@ -34,18 +34,18 @@ pub fn evb_ok(s: &str, faults: &Faults) -> bool {
             c.is_ascii_digit()
                 || (c.is_ascii_uppercase()
                     && c != 'O'
-                    && (c != 'I' || faults.on(f::EVB_ACCEPTS_LETTER_I)))
+                    && (c != 'I' || faults.on(Fault::EvbAcceptsLetterI)))
         })
 }
 
 /// Unterscheidungszeichen: 1–3 capitals A–Z, Ä, Ö, Ü.
 pub fn unterscheidungszeichen_ok(s: &str, faults: &Faults) -> bool {
-    let max = if faults.on(f::UZ_FOUR_LETTERS_ACCEPTED) {
+    let max = if faults.on(Fault::UzFourLettersAccepted) {
         4
     } else {
         3
     };
-    let umlauts = !faults.on(f::UZ_UMLAUT_REJECTED);
+    let umlauts = !faults.on(Fault::UzUmlautRejected);
     (1..=max).contains(&s.chars().count())
         && s.chars()
             .all(|c| c.is_ascii_uppercase() || (umlauts && matches!(c, 'Ä' | 'Ö' | 'Ü')))
@@ -55,25 +55,25 @@ pub fn unterscheidungszeichen_ok(s: &str, faults: &Faults) -> bool {
 /// without a leading zero. Returns (letters, digits) when well formed.
 pub fn erkennungsnummer_parts<'a>(s: &'a str, faults: &Faults) -> Option<(&'a str, &'a str)> {
     let (letters, digits) = s.split_once(' ')?;
-    let umlauts = faults.on(f::EN_UMLAUT_ACCEPTED);
+    let umlauts = faults.on(Fault::EnUmlautAccepted);
     let letters_ok = (1..=2).contains(&letters.chars().count())
         && letters
             .chars()
             .all(|c| c.is_ascii_uppercase() || (umlauts && matches!(c, 'Ä' | 'Ö' | 'Ü')));
     let digits_ok = (1..=4).contains(&digits.len())
         && digits.bytes().all(|c| c.is_ascii_digit())
-        && (!digits.starts_with('0') || faults.on(f::EN_LEADING_ZERO_ACCEPTED));
+        && (!digits.starts_with('0') || faults.on(Fault::EnLeadingZeroAccepted));
     (letters_ok && digits_ok).then_some((letters, digits))
 }
 
 /// Whether Unterscheidungszeichen and Erkennungsnummer together stay within the limit.
 pub fn kennzeichen_length_ok(uz: &str, letters: &str, digits: &str, faults: &Faults) -> bool {
-    if faults.on(f::KENNZEICHEN_LENGTH_UNCHECKED) {
+    if faults.on(Fault::KennzeichenLengthUnchecked) {
         return true;
     }
-    let n = if faults.on(f::KENNZEICHEN_LENGTH_IN_BYTES) {
+    let n = if faults.on(Fault::KennzeichenLengthInBytes) {
         uz.len() + letters.len() + digits.len()
-    } else if faults.on(f::KENNZEICHEN_LENGTH_ASCII_ONLY) {
+    } else if faults.on(Fault::KennzeichenLengthAsciiOnly) {
         [uz, letters, digits]
             .iter()
             .flat_map(|s| s.chars())
@@ -82,7 +82,7 @@ pub fn kennzeichen_length_ok(uz: &str, letters: &str, digits: &str, faults: &Fau
     } else {
         uz.chars().count() + letters.chars().count() + digits.chars().count()
     };
-    if faults.on(f::KENNZEICHEN_LENGTH_OFF_BY_ONE) {
+    if faults.on(Fault::KennzeichenLengthOffByOne) {
         n < KENNZEICHEN_MAX
     } else {
         n <= KENNZEICHEN_MAX

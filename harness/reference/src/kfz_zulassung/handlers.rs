@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
-use super::fault_names as f;
+use super::faults::Fault;
 use super::model::{
     Kennzeichen, Reservierung, STATUS_AUSSER_BETRIEB, STATUS_ZUGELASSEN, Zulassung,
 };
@@ -53,11 +53,11 @@ fn random() -> u128 {
 }
 
 fn auth(st: &AppState, headers: &HeaderMap, scope: &str) -> Result<Principal, Problem> {
-    if st.faults.on(f::MISSING_TOKEN_ACCEPTED) && headers.get(AUTHORIZATION).is_none() {
+    if st.faults.on(Fault::MissingTokenAccepted) && headers.get(AUTHORIZATION).is_none() {
         return Ok(Principal("anonymous".into()));
     }
     match authorize(&st.auth, headers, scope) {
-        Err(p) if p.status == StatusCode::FORBIDDEN && st.faults.on(f::SCOPE_NOT_CHECKED) => {
+        Err(p) if p.status == StatusCode::FORBIDDEN && st.faults.on(Fault::ScopeNotChecked) => {
             let token = headers
                 .get(AUTHORIZATION)
                 .and_then(|v| v.to_str().ok())
@@ -66,7 +66,7 @@ fn auth(st: &AppState, headers: &HeaderMap, scope: &str) -> Result<Principal, Pr
         }
         Err(p)
             if p.status == StatusCode::FORBIDDEN
-                && st.faults.on(f::INSUFFICIENT_SCOPE_WITHOUT_SCOPE) =>
+                && st.faults.on(Fault::InsufficientScopeWithoutScope) =>
         {
             let mut p = p;
             p.headers.retain(|(name, _)| name != WWW_AUTHENTICATE);
@@ -87,7 +87,7 @@ async fn auth_and_body(
     body: Body,
     scope: &str,
 ) -> Result<(Principal, Value), Problem> {
-    if st.faults.on(f::BODY_CHECKED_BEFORE_AUTH) {
+    if st.faults.on(Fault::BodyCheckedBeforeAuth) {
         let value = json_body(st, headers, body).await?;
         return Ok((auth(st, headers, scope)?, value));
     }
@@ -101,10 +101,10 @@ fn idem_key(st: &AppState, headers: &HeaderMap) -> Result<Option<String>, Proble
     if let Some(v) = headers.get(IDEMPOTENCY_KEY) {
         let b = v.as_bytes();
         let visible = !b.is_empty() && b.iter().all(|c| (0x21..=0x7e).contains(c));
-        if visible && b.len() > 255 && st.faults.on(f::IDEMPOTENCY_KEY_LENGTH_UNCHECKED) {
+        if visible && b.len() > 255 && st.faults.on(Fault::IdempotencyKeyLengthUnchecked) {
             return Ok(Some(String::from_utf8_lossy(b).into_owned()));
         }
-        if visible && b.len() == 255 && st.faults.on(f::IDEMPOTENCY_KEY_LIMIT_OFF_BY_ONE) {
+        if visible && b.len() == 255 && st.faults.on(Fault::IdempotencyKeyLimitOffByOne) {
             return Err(Problem::bad_request(
                 "Idempotency-Key must be 1 to 254 visible ASCII characters.",
             ));
@@ -116,7 +116,7 @@ fn idem_key(st: &AppState, headers: &HeaderMap) -> Result<Option<String>, Proble
 /// The slot an operation's keys live in (one for all under the fault
 /// `idempotency-key-not-scoped-per-operation`).
 fn op_slot(st: &AppState, op: &'static str) -> &'static str {
-    if st.faults.on(f::IDEMPOTENCY_KEY_NOT_SCOPED_PER_OPERATION) {
+    if st.faults.on(Fault::IdempotencyKeyNotScopedPerOperation) {
         "post"
     } else {
         op
@@ -125,10 +125,10 @@ fn op_slot(st: &AppState, op: &'static str) -> &'static str {
 
 async fn json_body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Value, Problem> {
     let mut h = headers.clone();
-    if st.faults.on(f::CONTENT_TYPE_IGNORED) {
+    if st.faults.on(Fault::ContentTypeIgnored) {
         h.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
     }
-    if st.faults.on(f::JSON_CHARSET_REJECTED)
+    if st.faults.on(Fault::JsonCharsetRejected)
         && h.get(CONTENT_TYPE)
             .is_some_and(|v| v.as_bytes().contains(&b';'))
     {
@@ -141,11 +141,12 @@ async fn json_body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Val
     }
     match read_json(&h, body, &[JSON]).await {
         Err(p)
-            if p.status == StatusCode::PAYLOAD_TOO_LARGE && st.faults.on(f::BODY_LIMIT_IGNORED) =>
+            if p.status == StatusCode::PAYLOAD_TOO_LARGE
+                && st.faults.on(Fault::BodyLimitIgnored) =>
         {
             Err(Problem::bad_request("The request body is not valid JSON."))
         }
-        Err(p) if p.kind == "malformed-json" && st.faults.on(f::MALFORMED_JSON_422) => {
+        Err(p) if p.kind == "malformed-json" && st.faults.on(Fault::MalformedJson422) => {
             Err(Problem::validation(vec![FieldError {
                 pointer: String::new(),
                 rule: rules::TYPE,
@@ -157,7 +158,8 @@ async fn json_body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Val
 }
 
 fn zulassung_response(st: &AppState, status: StatusCode, z: &Zulassung) -> StoredResponse {
-    StoredResponse::json(status, z.bytes()).with_header(ETAG, &z.etag(st.faults.on(f::WEAK_ETAG)))
+    StoredResponse::json(status, z.bytes())
+        .with_header(ETAG, &z.etag(st.faults.on(Fault::WeakEtag)))
 }
 
 /// The idempotency decision before a POST is carried out.
@@ -171,7 +173,7 @@ fn replay_or_reuse(
 ) -> Option<Answer> {
     let key = key?;
     let slot = op_slot(st, op);
-    let raw_differs = st.faults.on(f::IDEMPOTENCY_COMPARES_RAW_BYTES) && {
+    let raw_differs = st.faults.on(Fault::IdempotencyComparesRawBytes) && {
         let sent = body.to_string();
         inner
             .raw_bodies
@@ -180,15 +182,15 @@ fn replay_or_reuse(
     };
     match inner.idempotency.lookup(who, slot, key, body) {
         Lookup::Fresh => None,
-        Lookup::Replay(_) if st.faults.on(f::IDEMPOTENT_REPLAY_DUPLICATES) => None,
+        Lookup::Replay(_) if st.faults.on(Fault::IdempotentReplayDuplicates) => None,
         Lookup::Replay(_) if raw_differs => Some(Err(key_reused())),
         Lookup::Replay(mut stored) => {
-            if st.faults.on(f::IDEMPOTENT_REPLAY_WITHOUT_LOCATION) {
+            if st.faults.on(Fault::IdempotentReplayWithoutLocation) {
                 stored.headers.retain(|(name, _)| name != LOCATION);
             }
             Some(Ok(stored.to_response(true)))
         }
-        Lookup::Reused if st.faults.on(f::IDEMPOTENCY_KEY_REUSE_ACCEPTED) => None,
+        Lookup::Reused if st.faults.on(Fault::IdempotencyKeyReuseAccepted) => None,
         Lookup::Reused => Some(Err(key_reused())),
     }
 }
@@ -211,7 +213,7 @@ fn remember_refusal(
     body: &Value,
 ) {
     if let Some(key) = key
-        && st.faults.on(f::IDEMPOTENCY_STORES_ERRORS)
+        && st.faults.on(Fault::IdempotencyStoresErrors)
     {
         let stored = StoredResponse::json(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -245,7 +247,7 @@ fn remember(
 }
 
 pub async fn service_description(State(st): State<AppState>) -> Response {
-    let version = if st.faults.on(f::SERVICE_DESCRIPTION_WRONG_VERSION) {
+    let version = if st.faults.on(Fault::ServiceDescriptionWrongVersion) {
         "1.1"
     } else {
         VERSION
@@ -273,7 +275,7 @@ impl Inner {
     /// Whether an eVB-Nummer was used (for a Zulassung or an Umschreibung).
     fn evb_used(&self, evb: &str, faults: &crate::Faults) -> bool {
         self.used_evbs.contains(evb)
-            && !(faults.on(f::EVB_FREED_BY_ABS)
+            && !(faults.on(Fault::EvbFreedByAbs)
                 && self
                     .zulassungen
                     .values()
@@ -336,7 +338,7 @@ pub async fn post_reservierung(
 
 async fn reservieren(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
     let (who, value) = auth_and_body(st, headers, body, SCOPE_RESERVIERUNG).await?;
-    if st.faults.on(f::IDEMPOTENCY_AFTER_VALIDATION) {
+    if st.faults.on(Fault::IdempotencyAfterValidation) {
         validation::reservierung(&value, &st.faults)?;
     }
     let key = idem_key(st, headers)?;
@@ -365,25 +367,25 @@ async fn reservieren(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         Some(en) => {
             let k = Kennzeichen { uz: antrag.uz, en };
             let key = k.key();
-            let any_status = st.faults.on(f::PLATE_BLOCKED_AFTER_ABS);
+            let any_status = st.faults.on(Fault::PlateBlockedAfterAbs);
             // Under `plate-reservable-after-zulassung` only the seed vehicles
             // (short ids) block their plates.
-            let seed_only = st.faults.on(f::PLATE_RESERVABLE_AFTER_ZULASSUNG);
+            let seed_only = st.faults.on(Fault::PlateReservableAfterZulassung);
             if inner
                 .assigned(&key, any_status)
                 .is_some_and(|z| !seed_only || z.id.len() <= 8)
-                && !st.faults.on(f::ASSIGNED_PLATE_RESERVABLE)
+                && !st.faults.on(Fault::AssignedPlateReservable)
             {
                 return Err(Problem::conflict(format!(
                     "The Kennzeichen {key} is assigned to a vehicle in operation."
                 )));
             }
-            let blocked_by_expired = st.faults.on(f::EXPIRED_PLATE_STAYS_BLOCKED);
+            let blocked_by_expired = st.faults.on(Fault::ExpiredPlateStaysBlocked);
             let reserved = inner.reservierungen.values().any(|r| {
                 r.kennzeichen.key() == key
                     && (r.is_active(t) || (blocked_by_expired && !r.eingeloest))
             });
-            if reserved && !st.faults.on(f::DOUBLE_RESERVATION_ALLOWED) {
+            if reserved && !st.faults.on(Fault::DoubleReservationAllowed) {
                 return Err(Problem::conflict(format!(
                     "The Kennzeichen {key} is already reserved."
                 )));
@@ -391,7 +393,7 @@ async fn reservieren(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
             k
         }
         None => {
-            let uz = if st.faults.on(f::ASSIGNED_PLATE_IGNORES_UZ) {
+            let uz = if st.faults.on(Fault::AssignedPlateIgnoresUz) {
                 UNTERSCHEIDUNGSZEICHEN.first().copied().unwrap_or("WAF")
             } else {
                 antrag.uz.as_str()
@@ -399,7 +401,7 @@ async fn reservieren(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
             inner.free_plate(uz, t).ok_or_else(no_free_plate)?
         }
     };
-    let pin = if st.faults.on(f::RESERVATION_PIN_SEVEN_DIGITS) {
+    let pin = if st.faults.on(Fault::ReservationPinSevenDigits) {
         format!("{:07}", random() % 10_000_000)
     } else {
         format!("{:08}", random() % 100_000_000)
@@ -422,7 +424,7 @@ async fn reservieren(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
 /// `gueltig-bis-is-reservation-time` a valid one shows the moment it was made.
 fn shown(st: &AppState, r: &Reservierung, t: OffsetDateTime, with_pin: bool) -> Value {
     let mut v = r.to_json(t, with_pin);
-    if st.faults.on(f::GUELTIG_BIS_IS_RESERVATION_TIME)
+    if st.faults.on(Fault::GueltigBisIsReservationTime)
         && r.is_active(t)
         && let Some(map) = v.as_object_mut()
     {
@@ -448,18 +450,18 @@ pub async fn get_reservierung(
 ) -> Response {
     respond((|| {
         let exists = st.lock().reservierungen.contains_key(&id);
-        if !exists && st.faults.on(f::NOT_FOUND_BEFORE_AUTH) {
+        if !exists && st.faults.on(Fault::NotFoundBeforeAuth) {
             return Err(reservation_not_found(&id));
         }
         auth(&st, &headers, SCOPE_LESEN)?;
         let inner = st.lock();
         let Some(r) = inner.reservierungen.get(&id) else {
-            if st.faults.on(f::UNKNOWN_RESERVATION_EMPTY) {
+            if st.faults.on(Fault::UnknownReservationEmpty) {
                 return Ok(StoredResponse::json(StatusCode::OK, b"{}".to_vec()).to_response(false));
             }
             return Err(reservation_not_found(&id));
         };
-        let with_pin = st.faults.on(f::RESERVATION_PIN_LEAKED);
+        let with_pin = st.faults.on(Fault::ReservationPinLeaked);
         Ok(
             StoredResponse::json(StatusCode::OK, json_bytes(&shown(&st, r, now(), with_pin)))
                 .to_response(false),
@@ -481,7 +483,7 @@ pub async fn post_ablaufen(
             .reservierungen
             .get_mut(&id)
             .ok_or_else(|| reservation_not_found(&id))?;
-        if r.eingeloest && st.faults.on(f::EINGELOESTE_RESERVIERUNG_EXPIRES) {
+        if r.eingeloest && st.faults.on(Fault::EingeloesteReservierungExpires) {
             r.eingeloest = false;
         }
         if r.eingeloest {
@@ -520,7 +522,7 @@ fn pin_problem() -> Problem {
 
 async fn zulassen(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
     let (who, value) = auth_and_body(st, headers, body, SCOPE_ZULASSUNG).await?;
-    if st.faults.on(f::IDEMPOTENCY_AFTER_VALIDATION) {
+    if st.faults.on(Fault::IdempotencyAfterValidation) {
         validation::zulassung(&value, &st.faults)?;
     }
     let key = idem_key(st, headers)?;
@@ -529,7 +531,7 @@ async fn zulassen(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         return answer;
     }
     let faults = &st.faults;
-    if faults.on(f::CONFLICTS_BEFORE_VALIDATION)
+    if faults.on(Fault::ConflictsBeforeValidation)
         && let Some(fin) = value.get("fin").and_then(Value::as_str)
         && inner
             .zulassungen
@@ -548,14 +550,14 @@ async fn zulassen(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         }
     };
     let t = now();
-    if faults.on(f::PIN_CHECKED_BEFORE_CONFLICTS)
+    if faults.on(Fault::PinCheckedBeforeConflicts)
         && let Some((k, pin)) = &antrag.kennzeichen
         && let Some(r) = inner.reservation_mut(&k.key(), |_| true)
         && pin.as_deref() != Some(r.pin.as_str())
     {
         return Err(pin_problem());
     }
-    let any_status = faults.on(f::WIEDERZULASSUNG_REFUSED);
+    let any_status = faults.on(Fault::WiederzulassungRefused);
     let same_fin: Vec<&Zulassung> = inner
         .zulassungen
         .values()
@@ -563,24 +565,24 @@ async fn zulassen(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         .collect();
     let fin_taken = if any_status {
         !same_fin.is_empty()
-    } else if faults.on(f::FIN_CHECK_USES_FIRST_ZULASSUNG) {
+    } else if faults.on(Fault::FinCheckUsesFirstZulassung) {
         // Looks at one Zulassung of the FIN: the oldest, which after a
         // Wiederzulassung is the one außer Betrieb.
         !same_fin.is_empty() && same_fin.iter().all(|z| z.in_operation())
     } else {
         same_fin.iter().any(|z| z.in_operation())
     };
-    if fin_taken && !faults.on(f::FIN_DUPLICATE_ALLOWED) {
+    if fin_taken && !faults.on(Fault::FinDuplicateAllowed) {
         return Err(Problem::conflict(format!(
             "The vehicle {} is already zugelassen.",
             antrag.fin
         )));
     }
-    if inner.evb_used(&antrag.evb, faults) && !faults.on(f::EVB_REUSE_ALLOWED) {
+    if inner.evb_used(&antrag.evb, faults) && !faults.on(Fault::EvbReuseAllowed) {
         return Err(Problem::conflict("This eVB-Nummer has already been used."));
     }
     let kennzeichen = match antrag.kennzeichen {
-        None if faults.on(f::ZULASSUNG_WITHOUT_PLATE_REJECTED) => {
+        None if faults.on(Fault::ZulassungWithoutPlateRejected) => {
             return Err(Problem::validation(vec![FieldError {
                 pointer: "/kennzeichen".into(),
                 rule: rules::REQUIRED,
@@ -593,15 +595,15 @@ async fn zulassen(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         }
         Some((k, pin)) => {
             let plate = k.key();
-            let twice = faults.on(f::PLATE_ASSIGNED_TWICE);
+            let twice = faults.on(Fault::PlateAssignedTwice);
             if inner.assigned(&plate, false).is_some() && !twice {
                 return Err(Problem::conflict(format!(
                     "The Kennzeichen {plate} is assigned to a vehicle in operation."
                 )));
             }
-            let expired_ok = faults.on(f::EXPIRED_RESERVATION_HONOURED);
-            let consume = !faults.on(f::RESERVATION_NOT_CONSUMED);
-            let pin_ignored = faults.on(f::RESERVATION_PIN_IGNORED);
+            let expired_ok = faults.on(Fault::ExpiredReservationHonoured);
+            let consume = !faults.on(Fault::ReservationNotConsumed);
+            let pin_ignored = faults.on(Fault::ReservationPinIgnored);
             match inner.reservation_mut(&plate, |r| {
                 r.is_active(t) || (expired_ok && !r.eingeloest) || (twice && r.eingeloest)
             }) {
@@ -613,7 +615,7 @@ async fn zulassen(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
                         r.eingeloest = true;
                     }
                 }
-                None if faults.on(f::UNRESERVED_PLATE_USABLE) => {}
+                None if faults.on(Fault::UnreservedPlateUsable) => {}
                 None => {
                     return Err(Problem::conflict(format!(
                         "There is no valid reservation of the Kennzeichen {plate} (never reserved, expired or used)."
@@ -636,7 +638,7 @@ async fn zulassen(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         geaendert_am: now_timestamp(),
     };
     let mut stored = zulassung_response(st, StatusCode::CREATED, &z);
-    if !faults.on(f::ZULASSUNG_WITHOUT_LOCATION) {
+    if !faults.on(Fault::ZulassungWithoutLocation) {
         stored = stored.with_header(LOCATION, &format!("/zulassungen/{}", z.id));
     }
     remember(st, &mut inner, &who, "zulassungen", key, value, &stored);
@@ -658,7 +660,7 @@ pub async fn get_zulassung(
 ) -> Response {
     respond((|| {
         let exists = st.lock().zulassungen.contains_key(&id);
-        if !exists && st.faults.on(f::NOT_FOUND_BEFORE_AUTH) {
+        if !exists && st.faults.on(Fault::NotFoundBeforeAuth) {
             return Err(zulassung_not_found(&id));
         }
         auth(&st, &headers, SCOPE_LESEN)?;
@@ -690,13 +692,13 @@ fn preconditions(st: &AppState, id: &str, headers: &HeaderMap) -> Result<(), Pro
         .get(id)
         .ok_or_else(|| zulassung_not_found(id))?;
     match if_match(headers, &z.etag(false)) {
-        None if !st.faults.on(f::IF_MATCH_OPTIONAL) => Err(Problem::new(
+        None if !st.faults.on(Fault::IfMatchOptional) => Err(Problem::new(
             StatusCode::PRECONDITION_REQUIRED,
             "precondition-required",
             "Precondition required",
             "An Umschreibung needs If-Match with the Zulassung's current ETag.",
         )),
-        Some(false) if !st.faults.on(f::STALE_ETAG_ACCEPTED) => Err(Problem::new(
+        Some(false) if !st.faults.on(Fault::StaleEtagAccepted) => Err(Problem::new(
             StatusCode::PRECONDITION_FAILED,
             "precondition-failed",
             "Precondition failed",
@@ -710,7 +712,7 @@ async fn umschreiben(st: &AppState, id: &str, headers: &HeaderMap, body: Body) -
     auth(st, headers, SCOPE_ZULASSUNG)?;
     let faults = &st.faults;
     // Under `if-match-after-validation` the tag is looked at only after the body.
-    let if_match_late = faults.on(f::IF_MATCH_AFTER_VALIDATION);
+    let if_match_late = faults.on(Fault::IfMatchAfterValidation);
     if !if_match_late {
         preconditions(st, id, headers)?;
     }
@@ -718,7 +720,7 @@ async fn umschreiben(st: &AppState, id: &str, headers: &HeaderMap, body: Body) -
     if !if_match_late {
         preconditions(st, id, headers)?;
     }
-    if faults.on(f::CONFLICTS_BEFORE_VALIDATION)
+    if faults.on(Fault::ConflictsBeforeValidation)
         && st
             .lock()
             .zulassungen
@@ -739,32 +741,32 @@ async fn umschreiben(st: &AppState, id: &str, headers: &HeaderMap, body: Body) -
         .zulassungen
         .get_mut(id)
         .ok_or_else(|| zulassung_not_found(id))?;
-    let evb_used = if faults.on(f::UMSCHREIBUNG_EVB_OWN_ONLY) {
+    let evb_used = if faults.on(Fault::UmschreibungEvbOwnOnly) {
         antrag.evb == z.evb
     } else {
         evb_used
     };
-    if !z.in_operation() && !faults.on(f::UMSCHREIBUNG_AFTER_ABS) {
+    if !z.in_operation() && !faults.on(Fault::UmschreibungAfterAbs) {
         return Err(Problem::conflict(
             "The vehicle is außer Betrieb gesetzt; it cannot be umgeschrieben.",
         ));
     }
-    if evb_used && !faults.on(f::EVB_REUSE_ALLOWED) {
+    if evb_used && !faults.on(Fault::EvbReuseAllowed) {
         return Err(Problem::conflict("This eVB-Nummer has already been used."));
     }
-    if !faults.on(f::UMSCHREIBUNG_KEEPS_OLD_HALTER) {
+    if !faults.on(Fault::UmschreibungKeepsOldHalter) {
         z.halter = antrag.halter;
     }
     let old_evb = std::mem::replace(&mut z.evb, antrag.evb.clone());
-    if !faults.on(f::UMSCHREIBUNG_KEEPS_OLD_SEPA) {
+    if !faults.on(Fault::UmschreibungKeepsOldSepa) {
         z.sepa = antrag.sepa;
     }
     z.geaendert_am = now_timestamp();
     let resp = zulassung_response(st, StatusCode::OK, z).to_response(false);
-    if faults.on(f::EVB_FREED_BY_UMSCHREIBUNG) {
+    if faults.on(Fault::EvbFreedByUmschreibung) {
         inner.used_evbs.remove(&old_evb);
     }
-    if !faults.on(f::UMSCHREIBUNG_EVB_NOT_RECORDED) {
+    if !faults.on(Fault::UmschreibungEvbNotRecorded) {
         inner.used_evbs.insert(antrag.evb);
     }
     Ok(resp)
@@ -780,7 +782,7 @@ pub async fn post_ausserbetriebsetzung(
 ) -> Response {
     // The operation takes no body; one sent anyway is ignored. Under the
     // fault `ausserbetriebsetzung-parses-body` it is read as JSON with no members.
-    if st.faults.on(f::ABS_PARSES_BODY)
+    if st.faults.on(Fault::AbsParsesBody)
         && authorize_ok(&st, &headers)
         && let Err(p) = body_without_members(&st, &headers, body).await
     {
@@ -794,7 +796,7 @@ pub async fn post_ausserbetriebsetzung(
             .get_mut(&id)
             .ok_or_else(|| zulassung_not_found(&id))?;
         if !z.in_operation() {
-            if st.faults.on(f::DOUBLE_ABS_ALLOWED) {
+            if st.faults.on(Fault::DoubleAbsAllowed) {
                 return Ok(zulassung_response(&st, StatusCode::OK, z).to_response(false));
             }
             return Err(Problem::conflict(
@@ -806,7 +808,7 @@ pub async fn post_ausserbetriebsetzung(
         next.ausser_betrieb_am = Some(format_date(today()));
         next.geaendert_am = now_timestamp();
         let resp = zulassung_response(&st, StatusCode::OK, &next).to_response(false);
-        if !st.faults.on(f::ABS_NOT_PERSISTED) {
+        if !st.faults.on(Fault::AbsNotPersisted) {
             *z = next;
         }
         Ok(resp)

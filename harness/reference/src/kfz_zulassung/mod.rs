@@ -3,7 +3,7 @@
 //! Umschreibung and Außerbetriebsetzung over an in-memory register of a
 //! fictitious Zulassungsbehörde, with a fault switch per requirement.
 
-mod fault_names;
+mod faults;
 mod formats;
 mod handlers;
 mod model;
@@ -26,7 +26,8 @@ use crate::common::pipeline::{X_REQUEST_ID, finish};
 use crate::{AuthMode, Faults};
 use model::{Reservierung, Zulassung};
 
-pub use fault_names::FAULTS;
+pub use faults::FAULTS;
+use faults::Fault;
 
 pub const NAME: &str = "kfz-zulassung";
 pub const VERSION: &str = "1.0";
@@ -86,25 +87,25 @@ async fn response_faults(State(faults): State<Arc<Faults>>, req: Request, next: 
     let mut resp = next.run(req).await;
     if let Some(v) = sent {
         let n = v.as_bytes().len();
-        if n > 200 && faults.on(fault_names::REQUEST_ID_LENGTH_UNCHECKED) {
+        if n > 200 && faults.on(Fault::RequestIdLengthUnchecked) {
             resp.headers_mut().insert(X_REQUEST_ID, v);
         } else if n == 200
-            && faults.on(fault_names::REQUEST_ID_LIMIT_OFF_BY_ONE)
+            && faults.on(Fault::RequestIdLimitOffByOne)
             && let Ok(fresh) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
         {
             resp.headers_mut().insert(X_REQUEST_ID, fresh);
         }
     }
-    if faults.on(fault_names::JSON_LATIN1) {
+    if faults.on(Fault::JsonLatin1) {
         resp = crate::common::encoding::json_as_latin1(resp).await;
     }
-    if faults.on(fault_names::REQUEST_ID_NOT_ECHOED)
+    if faults.on(Fault::RequestIdNotEchoed)
         && let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
     {
         resp.headers_mut().insert(X_REQUEST_ID, v);
     }
     let status = resp.status();
-    if faults.on(fault_names::ERRORS_WITHOUT_PROBLEM_JSON)
+    if faults.on(Fault::ErrorsWithoutProblemJson)
         && (status.is_client_error() || status.is_server_error())
     {
         resp.headers_mut()

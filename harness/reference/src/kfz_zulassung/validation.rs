@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::fault_names as f;
+use super::faults::Fault;
 use super::formats;
 use super::model::{Anschrift, Halter, Kennzeichen, SepaMandat};
 use super::seed::UNTERSCHEIDUNGSZEICHEN;
@@ -30,7 +30,7 @@ pub const IDEMPOTENCY_KEY_REUSED: &str = "IDEMPOTENCY_KEY_REUSED";
 /// `first-error-only` fault).
 pub fn problem(errs: Errors, faults: &Faults) -> Problem {
     let mut p = errs.into_problem();
-    if faults.on(f::FIRST_ERROR_ONLY) {
+    if faults.on(Fault::FirstErrorOnly) {
         p.errors.truncate(1);
     }
     p
@@ -44,7 +44,7 @@ fn obj<'a>(
     errs: &mut Errors,
     faults: &Faults,
 ) -> Checked<&'a Map<String, Value>> {
-    if faults.on(f::UNKNOWN_FIELDS_IGNORED) {
+    if faults.on(Fault::UnknownFieldsIgnored) {
         return v
             .as_object()
             .ok_or_else(|| errs.push(at, rules::TYPE, "must be an object"));
@@ -59,7 +59,7 @@ fn str_of<'a>(v: &'a Value, at: &str, errs: &mut Errors) -> Checked<&'a str> {
 
 /// The maximum length of a string member (one less under `length-off-by-one`).
 fn max_len(max: usize, faults: &Faults) -> usize {
-    if faults.on(f::LENGTH_OFF_BY_ONE) {
+    if faults.on(Fault::LengthOffByOne) {
         max - 1
     } else {
         max
@@ -82,10 +82,10 @@ fn text(
     let at = ptr(at, key);
     let raw = str_of(v, &at, errs)?;
     let s = raw.trim();
-    if s.is_empty() && !faults.on(f::BLANK_STRINGS_ACCEPTED) {
+    if s.is_empty() && !faults.on(Fault::BlankStringsAccepted) {
         return Err(errs.push(&at, rules::REQUIRED, "must not be blank"));
     }
-    let len = if faults.on(f::LENGTH_COUNTED_IN_BYTES) {
+    let len = if faults.on(Fault::LengthCountedInBytes) {
         s.len()
     } else {
         s.chars().count()
@@ -94,7 +94,7 @@ fn text(
         return Err(errs.push(&at, rules::LENGTH, format!("at most {max} characters")));
     }
     let s = if s.is_empty() { raw } else { s };
-    if faults.on(f::NAMES_STORED_AS_LATIN1) {
+    if faults.on(Fault::NamesStoredAsLatin1) {
         return Ok(s
             .chars()
             .map(|c| if u32::from(c) > 0xff { '?' } else { c })
@@ -113,7 +113,7 @@ fn opt<'a>(
     faults: &Faults,
 ) -> Checked<Option<&'a Value>> {
     match map.get(key) {
-        Some(Value::Null) if !faults.on(f::NULL_OPTIONAL_MEMBER_IGNORED) => Err(errs.push(
+        Some(Value::Null) if !faults.on(Fault::NullOptionalMemberIgnored) => Err(errs.push(
             &ptr(at, key),
             rules::TYPE,
             "null is not allowed; leave the member out instead",
@@ -156,7 +156,7 @@ fn kennzeichen_fields(
         Ok(v) => str_of(v, &uz_at, errs).and_then(|s| {
             if !formats::unterscheidungszeichen_ok(s, faults) {
                 Err(errs.push(&uz_at, UZ_FORMAT, "1 to 3 capital letters A-Z, Ä, Ö, Ü"))
-            } else if !UNTERSCHEIDUNGSZEICHEN.contains(&s) && !faults.on(f::FOREIGN_UZ_ACCEPTED) {
+            } else if !UNTERSCHEIDUNGSZEICHEN.contains(&s) && !faults.on(Fault::ForeignUzAccepted) {
                 Err(errs.push(
                     &uz_at,
                     UZ_BEZIRK,
@@ -245,7 +245,7 @@ fn anschrift(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked
     let plz = required(m, at, "plz", errs).and_then(|v| {
         let p = ptr(at, "plz");
         let s = str_of(v, &p, errs)?;
-        let leading_zero = faults.on(f::PLZ_LEADING_ZERO_REJECTED) && s.starts_with('0');
+        let leading_zero = faults.on(Fault::PlzLeadingZeroRejected) && s.starts_with('0');
         if s.len() == 5 && s.bytes().all(|c| c.is_ascii_digit()) && !leading_zero {
             Ok(s.to_string())
         } else {
@@ -268,7 +268,7 @@ fn halter(
     placeholder_fault: bool,
 ) -> Checked<Halter> {
     if placeholder_fault
-        && faults.on(f::MISSING_HALTER_ACCEPTED)
+        && faults.on(Fault::MissingHalterAccepted)
         && optional(map, "halter").is_none()
     {
         return Ok(Halter {
@@ -299,14 +299,14 @@ fn sepa(map: &Map<String, Value>, errs: &mut Errors, faults: &Faults) -> Checked
     let iban = required(m, "/sepaMandat", "iban", errs).and_then(|v| {
         let p = "/sepaMandat/iban";
         let s = str_of(v, p, errs)?;
-        let de_rules = !faults.on(f::IBAN_DE_RULES_UNCHECKED);
-        if !faults.on(f::IBAN_FORMAT_UNCHECKED) && !formats::iban_structure_ok(s, de_rules) {
+        let de_rules = !faults.on(Fault::IbanDeRulesUnchecked);
+        if !faults.on(Fault::IbanFormatUnchecked) && !formats::iban_structure_ok(s, de_rules) {
             Err(errs.push(
                 p,
                 IBAN_FORMAT,
                 "an IBAN in electronic format: country code, 2 check digits, 11 to 30 capitals or digits (DE: 22 characters)",
             ))
-        } else if !faults.on(f::IBAN_CHECKSUM_IGNORED) && !formats::iban_checksum_ok(s) {
+        } else if !faults.on(Fault::IbanChecksumIgnored) && !formats::iban_checksum_ok(s) {
             Err(errs.push(p, IBAN_PRUEFZIFFER, "the IBAN check digits are wrong (ISO 13616, mod 97)"))
         } else {
             Ok(s.to_string())
@@ -375,7 +375,7 @@ pub fn zulassung(v: &Value, faults: &Faults) -> Result<ZulassungAntrag, Problem>
         Ok(None) => Ok(None),
         Ok(Some(v)) => str_of(v, "/reservierungsPin", &mut errs).and_then(|s| {
             let well_formed = s.len() == 8 && s.bytes().all(|c| c.is_ascii_digit());
-            if well_formed || faults.on(f::PIN_FORMAT_UNCHECKED) {
+            if well_formed || faults.on(Fault::PinFormatUnchecked) {
                 Ok(Some(s.to_string()))
             } else {
                 Err(errs.push("/reservierungsPin", PIN_FORMAT, "must be exactly 8 digits"))
@@ -385,7 +385,7 @@ pub fn zulassung(v: &Value, faults: &Faults) -> Result<ZulassungAntrag, Problem>
     let kz = match opt(map, "", "kennzeichen", &mut errs, faults) {
         Err(i) => Err(i),
         Ok(None) => Ok(None),
-        Ok(Some(v)) if faults.on(f::ZULASSUNG_KENNZEICHEN_UNCHECKED) => unchecked_kennzeichen(v)
+        Ok(Some(v)) if faults.on(Fault::ZulassungKennzeichenUnchecked) => unchecked_kennzeichen(v)
             .map(Some)
             .ok_or_else(|| errs.push("/kennzeichen", rules::TYPE, "must be a Kennzeichen")),
         Ok(Some(v)) => obj(
@@ -408,14 +408,14 @@ pub fn zulassung(v: &Value, faults: &Faults) -> Result<ZulassungAntrag, Problem>
     // absent here; it is refused with TYPE above).
     let has_kz = optional(map, "kennzeichen").is_some();
     let has_pin = optional(map, "reservierungsPin").is_some();
-    if has_kz && !has_pin && !faults.on(f::RESERVATION_PIN_IGNORED) {
+    if has_kz && !has_pin && !faults.on(Fault::ReservationPinIgnored) {
         errs.push(
             "/reservierungsPin",
             rules::REQUIRED,
             "a named Kennzeichen needs the PIN of its reservation",
         );
     }
-    if has_pin && !has_kz && !faults.on(f::PIN_WITHOUT_KENNZEICHEN_ACCEPTED) {
+    if has_pin && !has_kz && !faults.on(Fault::PinWithoutKennzeichenAccepted) {
         errs.push(
             "/kennzeichen",
             rules::REQUIRED,
@@ -474,7 +474,7 @@ pub struct UmschreibungAntrag {
 }
 
 pub fn umschreibung(v: &Value, faults: &Faults) -> Result<UmschreibungAntrag, Problem> {
-    if faults.on(f::UMSCHREIBUNG_BODY_UNVALIDATED)
+    if faults.on(Fault::UmschreibungBodyUnvalidated)
         && let Some(antrag) = unchecked_umschreibung(v)
     {
         return Ok(antrag);
