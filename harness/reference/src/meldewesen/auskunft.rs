@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::faults::with_member;
+use super::faults::{Fault, with_member};
 use super::model::{Auskunft, KEINE_AUSKUNFT, Person};
 use super::validation::{Suchanschrift, Suchdaten};
 use crate::Faults;
@@ -19,9 +19,9 @@ struct Compare<'a> {
 
 impl Compare<'_> {
     fn same(&self, a: &str, b: &str) -> bool {
-        if self.faults.on("search-case-sensitive") {
+        if self.faults.on(Fault::SearchCaseSensitive) {
             a == b
-        } else if self.faults.on("search-ascii-case-only") {
+        } else if self.faults.on(Fault::SearchAsciiCaseOnly) {
             // Lower-cases A-Z only: "KÖLN" becomes "kÖln".
             a.trim().eq_ignore_ascii_case(b.trim())
         } else {
@@ -32,7 +32,7 @@ impl Compare<'_> {
     /// The person's current flats (with the fault `auskunft-former-addresses`,
     /// the flats given up when there are no current ones).
     fn flats<'p>(&self, p: &'p Person) -> &'p [super::model::Wohnung] {
-        if p.wohnungen.is_empty() && self.faults.on("auskunft-former-addresses") {
+        if p.wohnungen.is_empty() && self.faults.on(Fault::AuskunftFormerAddresses) {
             &p.aufgegeben
         } else {
             &p.wohnungen
@@ -40,10 +40,10 @@ impl Compare<'_> {
     }
 
     fn anschrift_matches(&self, s: &Suchanschrift, p: &Person) -> bool {
-        if self.faults.on("address-ignored") {
+        if self.faults.on(Fault::AddressIgnored) {
             return true;
         }
-        if self.faults.on("search-address-any-flat") {
+        if self.faults.on(Fault::SearchAddressAnyFlat) {
             let flats = self.flats(p);
             let any =
                 |f: &dyn Fn(&super::model::Adresse) -> bool| flats.iter().any(|w| f(&w.anschrift));
@@ -77,18 +77,18 @@ impl Compare<'_> {
         if let Some(id) = &s.person_id {
             return *id == p.id;
         }
-        let geburtsname = if self.faults.on("frueherer-name-ignored") {
+        let geburtsname = if self.faults.on(Fault::FruehererNameIgnored) {
             None
         } else {
             p.geburtsname.as_deref()
         };
-        let familienname = if self.faults.on("auskunft-index-stale") {
+        let familienname = if self.faults.on(Fault::AuskunftIndexStale) {
             &p.familienname_bei_anmeldung
         } else {
             &p.familienname
         };
         let vornamen_fit = |v: &String| p.vornamen.iter().any(|pv| self.same(v, pv));
-        let vornamen_ok = if self.faults.on("search-any-vorname") {
+        let vornamen_ok = if self.faults.on(Fault::SearchAnyVorname) {
             s.vornamen.iter().any(vornamen_fit)
         } else {
             s.vornamen.iter().all(vornamen_fit)
@@ -119,20 +119,20 @@ pub enum Answer {
 
 fn treffer(p: &Person, faults: &Faults) -> Vec<u8> {
     let mut a = Auskunft::of(p);
-    if p.wohnungen.is_empty() && faults.on("auskunft-former-addresses") {
+    if p.wohnungen.is_empty() && faults.on(Fault::AuskunftFormerAddresses) {
         a.anschriften = p.aufgegeben.iter().map(|w| &w.anschrift).collect();
     }
-    if faults.on("auskunft-only-hauptwohnung") {
+    if faults.on(Fault::AuskunftOnlyHauptwohnung) {
         a.anschriften.truncate(1);
     }
-    if faults.on("auskunft-without-doktorgrad") {
+    if faults.on(Fault::AuskunftWithoutDoktorgrad) {
         a.doktorgrad = None;
     }
     let mut bytes = serde_json::to_vec(&a).unwrap_or_else(|_| KEINE_AUSKUNFT.as_bytes().to_vec());
-    if faults.on("auskunft-leaks-geburtsdatum") {
+    if faults.on(Fault::AuskunftLeaksGeburtsdatum) {
         bytes = with_member(bytes, "geburtsdatum", Value::String(p.geburtsdatum.clone()));
     }
-    if faults.on("auskunft-leaks-sterbedatum")
+    if faults.on(Fault::AuskunftLeaksSterbedatum)
         && let Some(d) = &p.sterbedatum
     {
         bytes = with_member(bytes, "sterbedatum", Value::String(d.clone()));
@@ -147,15 +147,15 @@ pub fn answer(persons: &BTreeMap<String, Person>, s: &Suchdaten, faults: &Faults
     let keine = || KEINE_AUSKUNFT.as_bytes().to_vec();
     match (hits.next(), hits.next()) {
         (Some(p), None) if !p.auskunftssperre => Answer::Body(treffer(p, faults)),
-        (Some(_), None) if faults.on("sperre-distinguishable") => Answer::Body(with_member(
+        (Some(_), None) if faults.on(Fault::SperreDistinguishable) => Answer::Body(with_member(
             keine(),
             "grund",
             Value::String("auskunftssperre".into()),
         )),
-        (Some(p), Some(_)) if faults.on("ambiguous-match-answers") && !p.auskunftssperre => {
+        (Some(p), Some(_)) if faults.on(Fault::AmbiguousMatchAnswers) && !p.auskunftssperre => {
             Answer::Body(treffer(p, faults))
         }
-        (None, _) if faults.on("no-match-404") => Answer::NoMatch,
+        (None, _) if faults.on(Fault::NoMatch404) => Answer::NoMatch,
         _ => Answer::Body(keine()),
     }
 }

@@ -17,529 +17,219 @@ use std::sync::Arc;
 
 use crate::common::idempotency::IDEMPOTENT_REPLAYED;
 use crate::common::pipeline::X_REQUEST_ID;
-use crate::faults::{FaultInfo, Faults};
+use crate::faults::{Faults, fault_catalogue};
 
-const fn fault(
-    name: &'static str,
-    requirement: &'static str,
-    description: &'static str,
-) -> FaultInfo {
-    FaultInfo {
-        name,
-        requirement,
-        also: &[],
-        description,
-    }
-}
-
-/// Every fault of the Meldewesen 1.0 reference, in the order of the suite's requirements.
-pub const FAULTS: &[FaultInfo] = &[
+// In the order of the suite's requirements (the additions of suite 1.1.0 after
+// each block).
+fault_catalogue! {
     // ---- querschnitt
-    fault(
-        "service-description-wrong-version",
-        "MW-QS-001",
-        "GET / names the version 1.1 instead of 1.0.",
-    ),
-    fault(
-        crate::common::encoding::JSON_LATIN1,
-        "MW-QS-020",
-        "JSON bodies with umlauts are sent in ISO-8859-1 instead of UTF-8.",
-    ),
-    fault(
-        "errors-without-problem-json",
-        "MW-QS-002",
-        "4xx and 5xx answers carry a plain application/json {\"message\"} body instead of a problem document.",
-    ),
+    ServiceDescriptionWrongVersion = "service-description-wrong-version", "MW-QS-001",
+        "GET / names the version 1.1 instead of 1.0.";
+    JsonLatin1 = "json-latin1", "MW-QS-020",
+        "JSON bodies with umlauts are sent in ISO-8859-1 instead of UTF-8.";
+    ErrorsWithoutProblemJson = "errors-without-problem-json", "MW-QS-002",
+        "4xx and 5xx answers carry a plain application/json {\"message\"} body instead of a problem document.";
     // Every 401 loses the header: the one for a missing token (MW-QS-003)
     // and the one for an invalid token, whose requirement names the header too.
-    FaultInfo {
-        name: "no-www-authenticate",
-        requirement: "MW-QS-003",
-        also: &["MW-QS-004"],
-        description: "401 answers carry no WWW-Authenticate header.",
-    },
-    fault(
-        "invalid-token-accepted",
-        "MW-QS-004",
-        "An unknown bearer token is accepted as if it carried every scope.",
-    ),
-    fault(
-        "scope-not-checked",
-        "MW-QS-005",
-        "A token lacking the operation's scope is allowed anyway.",
-    ),
-    fault(
-        "no-insufficient-scope-error",
-        "MW-QS-006",
-        "A 403 challenge says only Bearer realm, without error=\"insufficient_scope\".",
-    ),
-    fault(
-        "not-found-before-auth",
-        "MW-QS-007",
-        "GET /personen/{id} looks the person up before checking the token, so an unknown id gives 404 without a token.",
-    ),
-    fault(
-        "request-id-not-echoed",
-        "MW-QS-008",
-        "The client's X-Request-ID is replaced by a fresh one.",
-    ),
-    fault(
-        "request-id-not-generated",
-        "MW-QS-009",
-        "A response to a request without X-Request-ID carries none.",
-    ),
-    fault(
-        "malformed-json-422",
-        "MW-QS-010",
-        "A body that is not well-formed JSON gets 422 TYPE instead of 400.",
-    ),
-    fault(
-        "content-type-ignored",
-        "MW-QS-011",
-        "The Content-Type is ignored: any body that parses as JSON is accepted.",
-    ),
-    fault(
-        "body-at-limit-refused",
-        "MW-QS-012",
-        "The body limit is off by one: a body of exactly 1 MiB is refused with 413.",
-    ),
-    fault(
-        "unknown-fields-ignored",
-        "MW-QS-013",
-        "Unknown members of a request body are silently dropped instead of rejected.",
-    ),
-    fault(
-        "first-error-only",
-        "MW-QS-014",
-        "A 422 lists only the first offending field.",
-    ),
-    fault(
-        "non-object-body-400",
-        "MW-QS-015",
-        "A JSON body that is not an object gets 400 instead of 422 TYPE.",
-    ),
-    fault(
-        "pagination-repeats-items",
-        "MW-QS-016",
-        "links.next resumes after the first item of the page, so later pages repeat items.",
-    ),
-    fault(
-        "bad-limit-clamped",
-        "MW-QS-017",
-        "A limit outside 1..100 or not an integer is silently replaced by the default.",
-    ),
-    fault(
-        "timestamps-without-offset",
-        "MW-QS-018",
-        "geaendertAm is written without a time zone offset.",
-    ),
-    fault(
-        "unknown-path-200",
-        "MW-QS-019",
-        "A path the interface does not define answers 200 with an empty object.",
-    ),
+    NoWwwAuthenticate = "no-www-authenticate", "MW-QS-003" also ["MW-QS-004"],
+        "401 answers carry no WWW-Authenticate header.";
+    InvalidTokenAccepted = "invalid-token-accepted", "MW-QS-004",
+        "An unknown bearer token is accepted as if it carried every scope.";
+    ScopeNotChecked = "scope-not-checked", "MW-QS-005",
+        "A token lacking the operation's scope is allowed anyway.";
+    NoInsufficientScopeError = "no-insufficient-scope-error", "MW-QS-006",
+        "A 403 challenge says only Bearer realm, without error=\"insufficient_scope\".";
+    NotFoundBeforeAuth = "not-found-before-auth", "MW-QS-007",
+        "GET /personen/{id} looks the person up before checking the token, so an unknown id gives 404 without a token.";
+    RequestIdNotEchoed = "request-id-not-echoed", "MW-QS-008",
+        "The client's X-Request-ID is replaced by a fresh one.";
+    RequestIdNotGenerated = "request-id-not-generated", "MW-QS-009",
+        "A response to a request without X-Request-ID carries none.";
+    MalformedJson422 = "malformed-json-422", "MW-QS-010",
+        "A body that is not well-formed JSON gets 422 TYPE instead of 400.";
+    ContentTypeIgnored = "content-type-ignored", "MW-QS-011",
+        "The Content-Type is ignored: any body that parses as JSON is accepted.";
+    BodyAtLimitRefused = "body-at-limit-refused", "MW-QS-012",
+        "The body limit is off by one: a body of exactly 1 MiB is refused with 413.";
+    UnknownFieldsIgnored = "unknown-fields-ignored", "MW-QS-013",
+        "Unknown members of a request body are silently dropped instead of rejected.";
+    FirstErrorOnly = "first-error-only", "MW-QS-014",
+        "A 422 lists only the first offending field.";
+    NonObjectBody400 = "non-object-body-400", "MW-QS-015",
+        "A JSON body that is not an object gets 400 instead of 422 TYPE.";
+    PaginationRepeatsItems = "pagination-repeats-items", "MW-QS-016",
+        "links.next resumes after the first item of the page, so later pages repeat items.";
+    BadLimitClamped = "bad-limit-clamped", "MW-QS-017",
+        "A limit outside 1..100 or not an integer is silently replaced by the default.";
+    TimestampsWithoutOffset = "timestamps-without-offset", "MW-QS-018",
+        "geaendertAm is written without a time zone offset.";
+    UnknownPath200 = "unknown-path-200", "MW-QS-019",
+        "A path the interface does not define answers 200 with an empty object.";
     // ---- querschnitt, added in suite 1.1.0
-    fault(
-        "body-checked-before-auth",
-        "MW-QS-007",
-        "The body of an Anmeldung, Abmeldung or Auskunft (Content-Type, size, JSON syntax) is read before the token is checked.",
-    ),
-    fault(
-        "request-id-limit-off-by-one",
-        "MW-QS-008",
-        "An X-Request-ID of exactly 200 characters is replaced by a generated one instead of being echoed.",
-    ),
-    fault(
-        "request-id-not-echoed-on-body-errors",
-        "MW-QS-008",
-        "400, 413 and 415 answers (raised before the handler sees the request) carry a generated X-Request-ID instead of the client's.",
-    ),
-    fault(
-        "pagination-skips-item",
-        "MW-QS-016",
-        "links.next resumes after the first item of the next page, so one item per page is never listed.",
-    ),
-    fault(
-        "next-drops-limit",
-        "MW-QS-016",
-        "links.next leaves out the limit, so later pages have the default size.",
-    ),
-    fault(
-        "limit-100-refused",
-        "MW-QS-017",
-        "limit=100 is refused with 400 (the check is limit < 100).",
-    ),
-    fault(
-        "request-id-length-unchecked",
-        "MW-QS-021",
-        "An X-Request-ID longer than 200 characters or holding spaces is echoed instead of replaced by a generated one.",
-    ),
-    fault(
-        "if-match-after-validation",
-        "MW-QS-022",
-        "A correction reads and validates its body before it looks at If-Match, so a bad body hides a missing or stale tag.",
-    ),
-    fault(
-        "idempotency-after-validation",
-        "MW-QS-022",
-        "An earlier use of the Idempotency-Key is looked at only after the body was validated.",
-    ),
-    fault(
-        "conflicts-before-validation",
-        "MW-QS-022",
-        "An Abmeldung of a person who is not registered gets 409 before its body is validated.",
-    ),
-    fault(
-        "json-charset-rejected",
-        "MW-QS-023",
-        "A body sent as application/json; charset=utf-8 is refused with 415.",
-    ),
-    fault(
-        "bad-cursor-first-page",
-        "MW-QS-024",
-        "An empty cursor, or one the service never issued, gives the first page instead of 400.",
-    ),
-    fault(
-        "names-stored-as-latin1",
-        "MW-QS-025",
-        "Text is stored in ISO-8859-1: characters outside Latin-1 (Ł, ř) come back as '?'.",
-    ),
+    BodyCheckedBeforeAuth = "body-checked-before-auth", "MW-QS-007",
+        "The body of an Anmeldung, Abmeldung or Auskunft (Content-Type, size, JSON syntax) is read before the token is checked.";
+    RequestIdLimitOffByOne = "request-id-limit-off-by-one", "MW-QS-008",
+        "An X-Request-ID of exactly 200 characters is replaced by a generated one instead of being echoed.";
+    RequestIdNotEchoedOnBodyErrors = "request-id-not-echoed-on-body-errors", "MW-QS-008",
+        "400, 413 and 415 answers (raised before the handler sees the request) carry a generated X-Request-ID instead of the client's.";
+    PaginationSkipsItem = "pagination-skips-item", "MW-QS-016",
+        "links.next resumes after the first item of the next page, so one item per page is never listed.";
+    NextDropsLimit = "next-drops-limit", "MW-QS-016",
+        "links.next leaves out the limit, so later pages have the default size.";
+    Limit100Refused = "limit-100-refused", "MW-QS-017",
+        "limit=100 is refused with 400 (the check is limit < 100).";
+    RequestIdLengthUnchecked = "request-id-length-unchecked", "MW-QS-021",
+        "An X-Request-ID longer than 200 characters or holding spaces is echoed instead of replaced by a generated one.";
+    IfMatchAfterValidation = "if-match-after-validation", "MW-QS-022",
+        "A correction reads and validates its body before it looks at If-Match, so a bad body hides a missing or stale tag.";
+    IdempotencyAfterValidation = "idempotency-after-validation", "MW-QS-022",
+        "An earlier use of the Idempotency-Key is looked at only after the body was validated.";
+    ConflictsBeforeValidation = "conflicts-before-validation", "MW-QS-022",
+        "An Abmeldung of a person who is not registered gets 409 before its body is validated.";
+    JsonCharsetRejected = "json-charset-rejected", "MW-QS-023",
+        "A body sent as application/json; charset=utf-8 is refused with 415.";
+    BadCursorFirstPage = "bad-cursor-first-page", "MW-QS-024",
+        "An empty cursor, or one the service never issued, gives the first page instead of 400.";
+    NamesStoredAsLatin1 = "names-stored-as-latin1", "MW-QS-025",
+        "Text is stored in ISO-8859-1: characters outside Latin-1 (Ł, ř) come back as '?'.";
     // ---- anmeldung
-    fault(
-        "anmeldung-without-location",
-        "MW-ANM-001",
-        "The 201 of an Anmeldung carries no Location header.",
-    ),
-    fault(
-        "meldebestaetigung-without-doktorgrad",
-        "MW-ANM-002",
-        "The Meldebestätigung leaves out the Doktorgrad.",
-    ),
-    fault(
-        "meldebestaetigung-leaks-geschlecht",
-        "MW-ANM-003",
-        "The Meldebestätigung also names the Geschlecht.",
-    ),
-    fault(
-        "new-person-has-sperre",
-        "MW-ANM-004",
-        "A person created by an Anmeldung is stored with an Auskunftssperre.",
-    ),
-    fault(
-        "wohnungsgeber-optional",
-        "MW-ANM-005",
-        "An Anmeldung without Wohnungsgeberbestätigung is accepted.",
-    ),
-    fault(
-        "wohnungsgeber-datum-unchecked",
-        "MW-ANM-006",
-        "The date the Wohnungsgeber confirmed is not compared with the Einzugsdatum.",
-    ),
-    fault(
-        "rufname-unchecked",
-        "MW-ANM-007",
-        "A Rufname that is not one of the Vornamen is accepted.",
-    ),
-    fault(
-        "future-geburtsdatum-accepted",
-        "MW-ANM-008",
-        "A Geburtsdatum in the future is accepted.",
-    ),
-    fault(
-        "idempotent-replay-duplicates",
-        "MW-ANM-009",
-        "A replay with the same Idempotency-Key and body registers the person again.",
-    ),
-    fault(
-        "idempotency-key-reuse-accepted",
-        "MW-ANM-010",
-        "An Idempotency-Key reused with a different body is treated as a new request.",
-    ),
-    fault(
-        "replay-not-marked",
-        "MW-ANM-011",
-        "A replayed response carries no Idempotent-Replayed header.",
-    ),
-    fault(
-        "failed-request-stored-under-key",
-        "MW-ANM-012",
-        "A refused Anmeldung is remembered under its Idempotency-Key, so the corrected body is refused as key reuse.",
-    ),
-    fault(
-        "idempotency-key-unchecked",
-        "MW-ANM-013",
-        "An Idempotency-Key that is too long or holds invisible characters is accepted.",
-    ),
-    fault(
-        "unknown-person-not-404",
-        "MW-ANM-014",
-        "Reading or correcting an unknown person id gives 403 instead of 404.",
-    ),
-    fault(
-        "if-match-optional",
-        "MW-ANM-015",
-        "A correction without If-Match is applied.",
-    ),
-    fault(
-        "stale-etag-accepted",
-        "MW-ANM-016",
-        "A correction with a stale ETag is applied (lost update).",
-    ),
-    fault(
-        "patch-response-stale",
-        "MW-ANM-017",
-        "A correction answers 200 with the person as it was before the change.",
-    ),
-    fault(
-        "weak-etag",
-        "MW-ANM-018",
-        "ETags are sent as weak tags (W/\"...\").",
-    ),
-    fault(
-        "read-only-members-ignored",
-        "MW-ANM-019",
-        "Read-only members in a correction are silently ignored instead of rejected.",
-    ),
-    fault(
-        "merge-null-ignored",
-        "MW-ANM-020",
-        "null in a merge patch leaves the member as it was instead of removing it.",
-    ),
-    fault(
-        "abmeldung-keeps-wohnungen",
-        "MW-ANM-021",
-        "After an Abmeldung the person still has her flats.",
-    ),
-    fault(
-        "abmeldung-twice-accepted",
-        "MW-ANM-022",
-        "An Abmeldung of a person who is already abgemeldet is accepted again.",
-    ),
-    fault(
-        "auszug-vor-einzug-accepted",
-        "MW-ANM-023",
-        "An Auszugsdatum before the Einzugsdatum is accepted.",
-    ),
+    AnmeldungWithoutLocation = "anmeldung-without-location", "MW-ANM-001",
+        "The 201 of an Anmeldung carries no Location header.";
+    MeldebestaetigungWithoutDoktorgrad = "meldebestaetigung-without-doktorgrad", "MW-ANM-002",
+        "The Meldebestätigung leaves out the Doktorgrad.";
+    MeldebestaetigungLeaksGeschlecht = "meldebestaetigung-leaks-geschlecht", "MW-ANM-003",
+        "The Meldebestätigung also names the Geschlecht.";
+    NewPersonHasSperre = "new-person-has-sperre", "MW-ANM-004",
+        "A person created by an Anmeldung is stored with an Auskunftssperre.";
+    WohnungsgeberOptional = "wohnungsgeber-optional", "MW-ANM-005",
+        "An Anmeldung without Wohnungsgeberbestätigung is accepted.";
+    WohnungsgeberDatumUnchecked = "wohnungsgeber-datum-unchecked", "MW-ANM-006",
+        "The date the Wohnungsgeber confirmed is not compared with the Einzugsdatum.";
+    RufnameUnchecked = "rufname-unchecked", "MW-ANM-007",
+        "A Rufname that is not one of the Vornamen is accepted.";
+    FutureGeburtsdatumAccepted = "future-geburtsdatum-accepted", "MW-ANM-008",
+        "A Geburtsdatum in the future is accepted.";
+    IdempotentReplayDuplicates = "idempotent-replay-duplicates", "MW-ANM-009",
+        "A replay with the same Idempotency-Key and body registers the person again.";
+    IdempotencyKeyReuseAccepted = "idempotency-key-reuse-accepted", "MW-ANM-010",
+        "An Idempotency-Key reused with a different body is treated as a new request.";
+    ReplayNotMarked = "replay-not-marked", "MW-ANM-011",
+        "A replayed response carries no Idempotent-Replayed header.";
+    FailedRequestStoredUnderKey = "failed-request-stored-under-key", "MW-ANM-012",
+        "A refused Anmeldung is remembered under its Idempotency-Key, so the corrected body is refused as key reuse.";
+    IdempotencyKeyUnchecked = "idempotency-key-unchecked", "MW-ANM-013",
+        "An Idempotency-Key that is too long or holds invisible characters is accepted.";
+    UnknownPersonNot404 = "unknown-person-not-404", "MW-ANM-014",
+        "Reading or correcting an unknown person id gives 403 instead of 404.";
+    IfMatchOptional = "if-match-optional", "MW-ANM-015",
+        "A correction without If-Match is applied.";
+    StaleEtagAccepted = "stale-etag-accepted", "MW-ANM-016",
+        "A correction with a stale ETag is applied (lost update).";
+    PatchResponseStale = "patch-response-stale", "MW-ANM-017",
+        "A correction answers 200 with the person as it was before the change.";
+    WeakEtag = "weak-etag", "MW-ANM-018",
+        "ETags are sent as weak tags (W/\"...\").";
+    ReadOnlyMembersIgnored = "read-only-members-ignored", "MW-ANM-019",
+        "Read-only members in a correction are silently ignored instead of rejected.";
+    MergeNullIgnored = "merge-null-ignored", "MW-ANM-020",
+        "null in a merge patch leaves the member as it was instead of removing it.";
+    AbmeldungKeepsWohnungen = "abmeldung-keeps-wohnungen", "MW-ANM-021",
+        "After an Abmeldung the person still has her flats.";
+    AbmeldungTwiceAccepted = "abmeldung-twice-accepted", "MW-ANM-022",
+        "An Abmeldung of a person who is already abgemeldet is accepted again.";
+    AuszugVorEinzugAccepted = "auszug-vor-einzug-accepted", "MW-ANM-023",
+        "An Auszugsdatum before the Einzugsdatum is accepted.";
     // ---- anmeldung, added in suite 1.1.0
-    fault(
-        "wohnungsgeber-adresse-partial",
-        "MW-ANM-006",
-        "The confirmed flat is compared by strasse and plz only; another hausnummer or ort passes.",
-    ),
-    fault(
-        "wohnungsgeber-adresse-case-sensitive",
-        "MW-ANM-006",
-        "The confirmed flat is compared exactly, so another case or whitespace counts as another flat.",
-    ),
-    fault(
-        "wohnungsgeber-first-meldepflichtiger-only",
-        "MW-ANM-006",
-        "Only the first meldepflichtige Person of the confirmation is compared with the person.",
-    ),
-    fault(
-        "blank-format-rule",
-        "MW-ANM-007",
-        "A blank PLZ, AGS, date or enum value is reported with its format rule instead of REQUIRED.",
-    ),
-    fault(
-        "unicode-digits-accepted",
-        "MW-ANM-007",
-        "PLZ and AGS accept any Unicode digits (e.g. fullwidth ３９１０４), not only 0-9.",
-    ),
-    fault(
-        "german-date-accepted",
-        "MW-ANM-007",
-        "Dates written DD.MM.YYYY are accepted and converted.",
-    ),
-    fault(
-        "century-leap-day-accepted",
-        "MW-ANM-007",
-        "Every year divisible by 4 is a leap year, so 1900-02-29 is accepted.",
-    ),
-    fault(
-        "rufname-substring",
-        "MW-ANM-007",
-        "The Rufname only has to occur somewhere in the Vornamen (\"Lu\" passes for Luise).",
-    ),
-    fault(
-        "eigentuemer-unchecked",
-        "MW-ANM-007",
-        "The optional eigentuemer of the Wohnungsgeberbestätigung is not validated.",
-    ),
-    fault(
-        "today-is-future",
-        "MW-ANM-008",
-        "A Geburtsdatum or Einzugsdatum of today counts as in the future.",
-    ),
-    fault(
-        "idempotency-key-length-unchecked",
-        "MW-ANM-013",
-        "An Idempotency-Key longer than 255 characters is honoured instead of refused with 400.",
-    ),
-    fault(
-        "idempotency-key-limit-off-by-one",
-        "MW-ANM-013",
-        "An Idempotency-Key of exactly 255 characters is refused with 400.",
-    ),
-    fault(
-        "auszug-am-einzugstag-refused",
-        "MW-ANM-023",
-        "An Auszugsdatum on the Einzugsdatum is refused as AUSZUG_VOR_EINZUG.",
-    ),
-    fault(
-        "auskunft-index-stale",
-        "MW-ANM-024",
-        "The Auskunft searches the Familienname as first registered, not as corrected.",
-    ),
-    fault(
-        "idempotency-key-not-scoped-per-operation",
-        "MW-ANM-025",
-        "Idempotency keys are shared by Anmeldung and Abmeldung: a key used for one is refused as reused for the other.",
-    ),
-    fault(
-        "idempotency-compares-raw-bytes",
-        "MW-ANM-026",
-        "A repeated body is compared as text, so the same members in another order count as a different body.",
-    ),
-    fault(
-        "replay-current-etag",
-        "MW-ANM-027",
-        "A replayed Anmeldung carries the person's current ETag instead of the one first answered.",
-    ),
-    fault(
-        "korrektur-geburtsdatum-unchecked",
-        "MW-ANM-028",
-        "A correction accepts a Geburtsdatum in the future.",
-    ),
-    fault(
-        "length-counted-in-bytes",
-        "MW-ANM-029",
-        "String lengths are counted in UTF-8 bytes, so a name of 200 characters with umlauts is refused with LENGTH.",
-    ),
-    fault(
-        "null-optional-member-ignored",
-        "MW-ANM-030",
-        "An optional member that is null is treated as absent instead of refused with TYPE.",
-    ),
+    WohnungsgeberAdressePartial = "wohnungsgeber-adresse-partial", "MW-ANM-006",
+        "The confirmed flat is compared by strasse and plz only; another hausnummer or ort passes.";
+    WohnungsgeberAdresseCaseSensitive = "wohnungsgeber-adresse-case-sensitive", "MW-ANM-006",
+        "The confirmed flat is compared exactly, so another case or whitespace counts as another flat.";
+    WohnungsgeberFirstMeldepflichtigerOnly = "wohnungsgeber-first-meldepflichtiger-only", "MW-ANM-006",
+        "Only the first meldepflichtige Person of the confirmation is compared with the person.";
+    BlankFormatRule = "blank-format-rule", "MW-ANM-007",
+        "A blank PLZ, AGS, date or enum value is reported with its format rule instead of REQUIRED.";
+    UnicodeDigitsAccepted = "unicode-digits-accepted", "MW-ANM-007",
+        "PLZ and AGS accept any Unicode digits (e.g. fullwidth ３９１０４), not only 0-9.";
+    GermanDateAccepted = "german-date-accepted", "MW-ANM-007",
+        "Dates written DD.MM.YYYY are accepted and converted.";
+    CenturyLeapDayAccepted = "century-leap-day-accepted", "MW-ANM-007",
+        "Every year divisible by 4 is a leap year, so 1900-02-29 is accepted.";
+    RufnameSubstring = "rufname-substring", "MW-ANM-007",
+        "The Rufname only has to occur somewhere in the Vornamen (\"Lu\" passes for Luise).";
+    EigentuemerUnchecked = "eigentuemer-unchecked", "MW-ANM-007",
+        "The optional eigentuemer of the Wohnungsgeberbestätigung is not validated.";
+    TodayIsFuture = "today-is-future", "MW-ANM-008",
+        "A Geburtsdatum or Einzugsdatum of today counts as in the future.";
+    IdempotencyKeyLengthUnchecked = "idempotency-key-length-unchecked", "MW-ANM-013",
+        "An Idempotency-Key longer than 255 characters is honoured instead of refused with 400.";
+    IdempotencyKeyLimitOffByOne = "idempotency-key-limit-off-by-one", "MW-ANM-013",
+        "An Idempotency-Key of exactly 255 characters is refused with 400.";
+    AuszugAmEinzugstagRefused = "auszug-am-einzugstag-refused", "MW-ANM-023",
+        "An Auszugsdatum on the Einzugsdatum is refused as AUSZUG_VOR_EINZUG.";
+    AuskunftIndexStale = "auskunft-index-stale", "MW-ANM-024",
+        "The Auskunft searches the Familienname as first registered, not as corrected.";
+    IdempotencyKeyNotScopedPerOperation = "idempotency-key-not-scoped-per-operation", "MW-ANM-025",
+        "Idempotency keys are shared by Anmeldung and Abmeldung: a key used for one is refused as reused for the other.";
+    IdempotencyComparesRawBytes = "idempotency-compares-raw-bytes", "MW-ANM-026",
+        "A repeated body is compared as text, so the same members in another order count as a different body.";
+    ReplayCurrentEtag = "replay-current-etag", "MW-ANM-027",
+        "A replayed Anmeldung carries the person's current ETag instead of the one first answered.";
+    KorrekturGeburtsdatumUnchecked = "korrektur-geburtsdatum-unchecked", "MW-ANM-028",
+        "A correction accepts a Geburtsdatum in the future.";
+    LengthCountedInBytes = "length-counted-in-bytes", "MW-ANM-029",
+        "String lengths are counted in UTF-8 bytes, so a name of 200 characters with umlauts is refused with LENGTH.";
+    NullOptionalMemberIgnored = "null-optional-member-ignored", "MW-ANM-030",
+        "An optional member that is null is treated as absent instead of refused with TYPE.";
     // ---- bescheinigung
-    fault(
-        "bescheinigung-without-doktorgrad",
-        "MW-BES-001",
-        "The Meldebescheinigung leaves out the Doktorgrad.",
-    ),
-    fault(
-        "bescheinigung-leaks-geschlecht",
-        "MW-BES-002",
-        "The Meldebescheinigung also names the Geschlecht.",
-    ),
-    fault(
-        "bescheinigung-only-first-wohnung",
-        "MW-BES-003",
-        "The Meldebescheinigung lists only the first current flat.",
-    ),
-    fault(
-        "bescheinigung-for-unregistered",
-        "MW-BES-004",
-        "Persons who are abgemeldet or verstorben get a Meldebescheinigung.",
-    ),
-    fault(
-        "bescheinigung-unknown-not-404",
-        "MW-BES-005",
-        "A Meldebescheinigung for an unknown person id gives 409 instead of 404.",
-    ),
+    BescheinigungWithoutDoktorgrad = "bescheinigung-without-doktorgrad", "MW-BES-001",
+        "The Meldebescheinigung leaves out the Doktorgrad.";
+    BescheinigungLeaksGeschlecht = "bescheinigung-leaks-geschlecht", "MW-BES-002",
+        "The Meldebescheinigung also names the Geschlecht.";
+    BescheinigungOnlyFirstWohnung = "bescheinigung-only-first-wohnung", "MW-BES-003",
+        "The Meldebescheinigung lists only the first current flat.";
+    BescheinigungForUnregistered = "bescheinigung-for-unregistered", "MW-BES-004",
+        "Persons who are abgemeldet or verstorben get a Meldebescheinigung.";
+    BescheinigungUnknownNot404 = "bescheinigung-unknown-not-404", "MW-BES-005",
+        "A Meldebescheinigung for an unknown person id gives 409 instead of 404.";
     // ---- auskunft
-    fault(
-        "auskunft-without-doktorgrad",
-        "MW-AUS-001",
-        "The Auskunft leaves out the Doktorgrad.",
-    ),
-    fault(
-        "auskunft-leaks-geburtsdatum",
-        "MW-AUS-002",
-        "The Auskunft also names the Geburtsdatum.",
-    ),
-    fault(
-        "auskunft-leaks-sterbedatum",
-        "MW-AUS-003",
-        "The Auskunft about a deceased person names the date of death.",
-    ),
-    fault(
-        "ambiguous-match-answers",
-        "MW-AUS-004",
-        "Search data matching several persons give an Auskunft about the first.",
-    ),
-    fault(
-        "sperre-distinguishable",
-        "MW-AUS-005",
-        "A person under Auskunftssperre gets a keine_auskunft answer that names the Sperre.",
-    ),
-    fault(
-        "no-match-404",
-        "MW-AUS-006",
-        "Search data that match nobody give 404 instead of the KeineAuskunft answer.",
-    ),
-    fault(
-        "frueherer-name-ignored",
-        "MW-AUS-007",
-        "The Geburtsname is not searched, neither as familienname nor as fruehererName.",
-    ),
-    fault(
-        "address-ignored",
-        "MW-AUS-008",
-        "An address in the search data does not narrow the search.",
-    ),
-    fault(
-        "search-case-sensitive",
-        "MW-AUS-009",
-        "Search data are compared exactly, with case and surrounding whitespace.",
-    ),
-    fault(
-        "zweck-unchecked",
-        "MW-AUS-010",
-        "A commercial request without a description of its purpose is answered.",
-    ),
-    fault(
-        "search-by-id-allowed",
-        "MW-AUS-011",
-        "The search data accept a personId and find the person by it.",
-    ),
+    AuskunftWithoutDoktorgrad = "auskunft-without-doktorgrad", "MW-AUS-001",
+        "The Auskunft leaves out the Doktorgrad.";
+    AuskunftLeaksGeburtsdatum = "auskunft-leaks-geburtsdatum", "MW-AUS-002",
+        "The Auskunft also names the Geburtsdatum.";
+    AuskunftLeaksSterbedatum = "auskunft-leaks-sterbedatum", "MW-AUS-003",
+        "The Auskunft about a deceased person names the date of death.";
+    AmbiguousMatchAnswers = "ambiguous-match-answers", "MW-AUS-004",
+        "Search data matching several persons give an Auskunft about the first.";
+    SperreDistinguishable = "sperre-distinguishable", "MW-AUS-005",
+        "A person under Auskunftssperre gets a keine_auskunft answer that names the Sperre.";
+    NoMatch404 = "no-match-404", "MW-AUS-006",
+        "Search data that match nobody give 404 instead of the KeineAuskunft answer.";
+    FruehererNameIgnored = "frueherer-name-ignored", "MW-AUS-007",
+        "The Geburtsname is not searched, neither as familienname nor as fruehererName.";
+    AddressIgnored = "address-ignored", "MW-AUS-008",
+        "An address in the search data does not narrow the search.";
+    SearchCaseSensitive = "search-case-sensitive", "MW-AUS-009",
+        "Search data are compared exactly, with case and surrounding whitespace.";
+    ZweckUnchecked = "zweck-unchecked", "MW-AUS-010",
+        "A commercial request without a description of its purpose is answered.";
+    SearchByIdAllowed = "search-by-id-allowed", "MW-AUS-011",
+        "The search data accept a personId and find the person by it.";
     // ---- auskunft, added in suite 1.1.0
-    fault(
-        "auskunft-only-hauptwohnung",
-        "MW-AUS-001",
-        "The Auskunft names only the first current address of a person with several flats.",
-    ),
-    fault(
-        "auskunft-cached",
-        "MW-AUS-004",
-        "An Auskunft is answered from a cache of earlier answers to the same search data, so a person registered since does not make a match ambiguous.",
-    ),
-    fault(
-        "search-ascii-case-only",
-        "MW-AUS-009",
-        "Search data are lower-cased for A-Z only, so KÖLN does not find Köln.",
-    ),
-    fault(
-        "zweck-blank-accepted",
-        "MW-AUS-010",
-        "A commercial request whose beschreibung is only whitespace is answered.",
-    ),
-    fault(
-        "search-any-vorname",
-        "MW-AUS-012",
-        "A person matches when any one of the given Vornamen is hers, not all of them.",
-    ),
-    fault(
-        "search-address-any-flat",
-        "MW-AUS-012",
-        "Each member of the search address may match a different flat of the person.",
-    ),
-    fault(
-        "auskunft-former-addresses",
-        "MW-AUS-013",
-        "After an Abmeldung the Auskunft gives the flats given up, and they still identify the person.",
-    ),
-];
+    AuskunftOnlyHauptwohnung = "auskunft-only-hauptwohnung", "MW-AUS-001",
+        "The Auskunft names only the first current address of a person with several flats.";
+    AuskunftCached = "auskunft-cached", "MW-AUS-004",
+        "An Auskunft is answered from a cache of earlier answers to the same search data, so a person registered since does not make a match ambiguous.";
+    SearchAsciiCaseOnly = "search-ascii-case-only", "MW-AUS-009",
+        "Search data are lower-cased for A-Z only, so KÖLN does not find Köln.";
+    ZweckBlankAccepted = "zweck-blank-accepted", "MW-AUS-010",
+        "A commercial request whose beschreibung is only whitespace is answered.";
+    SearchAnyVorname = "search-any-vorname", "MW-AUS-012",
+        "A person matches when any one of the given Vornamen is hers, not all of them.";
+    SearchAddressAnyFlat = "search-address-any-flat", "MW-AUS-012",
+        "Each member of the search address may match a different flat of the person.";
+    AuskunftFormerAddresses = "auskunft-former-addresses", "MW-AUS-013",
+        "After an Abmeldung the Auskunft gives the flats given up, and they still identify the person.";
+}
 
 /// The rewriting that concerns every response; the outermost layer of the router.
 pub async fn mangle(State(faults): State<Arc<Faults>>, req: Request, next: Next) -> Response {
@@ -549,12 +239,12 @@ pub async fn mangle(State(faults): State<Arc<Faults>>, req: Request, next: Next)
     let had_request_id = req.headers().contains_key(&X_REQUEST_ID);
     let sent_request_id = req.headers().get(&X_REQUEST_ID).cloned();
     let mut resp = next.run(req).await;
-    if faults.on(crate::common::encoding::JSON_LATIN1) {
+    if faults.on(Fault::JsonLatin1) {
         resp = crate::common::encoding::json_as_latin1(resp).await;
     }
     let status = resp.status();
     let headers = resp.headers_mut();
-    if faults.on("request-id-not-echoed")
+    if faults.on(Fault::RequestIdNotEchoed)
         && had_request_id
         && let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
     {
@@ -562,35 +252,35 @@ pub async fn mangle(State(faults): State<Arc<Faults>>, req: Request, next: Next)
     }
     let fresh = || HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).ok();
     if let Some(sent) = &sent_request_id {
-        if faults.on("request-id-length-unchecked") {
+        if faults.on(Fault::RequestIdLengthUnchecked) {
             headers.insert(X_REQUEST_ID, sent.clone());
         }
         let body_error = matches!(status.as_u16(), 400 | 413 | 415);
-        if ((faults.on("request-id-limit-off-by-one") && sent.len() == 200)
-            || (faults.on("request-id-not-echoed-on-body-errors") && body_error))
+        if ((faults.on(Fault::RequestIdLimitOffByOne) && sent.len() == 200)
+            || (faults.on(Fault::RequestIdNotEchoedOnBodyErrors) && body_error))
             && let Some(v) = fresh()
         {
             headers.insert(X_REQUEST_ID, v);
         }
     }
-    if faults.on("request-id-not-generated") && !had_request_id {
+    if faults.on(Fault::RequestIdNotGenerated) && !had_request_id {
         headers.remove(&X_REQUEST_ID);
     }
-    if faults.on("no-www-authenticate") && status == StatusCode::UNAUTHORIZED {
+    if faults.on(Fault::NoWwwAuthenticate) && status == StatusCode::UNAUTHORIZED {
         headers.remove(WWW_AUTHENTICATE);
     }
-    if faults.on("no-insufficient-scope-error") && status == StatusCode::FORBIDDEN {
+    if faults.on(Fault::NoInsufficientScopeError) && status == StatusCode::FORBIDDEN {
         headers.insert(
             WWW_AUTHENTICATE,
             HeaderValue::from_static("Bearer realm=\"konform\""),
         );
     }
-    if faults.on("replay-not-marked") {
+    if faults.on(Fault::ReplayNotMarked) {
         headers.remove(IDEMPOTENT_REPLAYED);
     }
-    let rewrite_error = faults.on("errors-without-problem-json")
+    let rewrite_error = faults.on(Fault::ErrorsWithoutProblemJson)
         && (status.is_client_error() || status.is_server_error());
-    let rewrite_time = faults.on("timestamps-without-offset") && status.is_success();
+    let rewrite_time = faults.on(Fault::TimestampsWithoutOffset) && status.is_success();
     if !rewrite_error && !rewrite_time {
         return resp;
     }

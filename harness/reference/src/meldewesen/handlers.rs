@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::auskunft::Answer as AuskunftAnswer;
-use super::faults::with_member;
+use super::faults::{Fault, with_member};
 use super::model::{
     Abmeldebestaetigung, Meldebescheinigung, Meldebestaetigung, Person, STATUS_ABGEMELDET,
     STATUS_GEMELDET, STATUS_VERSTORBEN, Wohnung, WohnungKurz,
@@ -54,7 +54,7 @@ fn person_response(st: &AppState, status: StatusCode, p: &Person) -> Response {
 
 /// The person's ETag as sent (weak with the fault `weak-etag`).
 fn etag(st: &AppState, p: &Person) -> String {
-    if st.faults.on("weak-etag") {
+    if st.faults.on(Fault::WeakEtag) {
         format!("W/{}", p.etag())
     } else {
         p.etag()
@@ -63,7 +63,7 @@ fn etag(st: &AppState, p: &Person) -> String {
 
 /// A person id that is not in the register, as GET and PATCH answer it.
 fn unknown_person(st: &AppState, id: &str) -> Problem {
-    if st.faults.on("unknown-person-not-404") {
+    if st.faults.on(Fault::UnknownPersonNot404) {
         Problem::new(
             StatusCode::FORBIDDEN,
             "forbidden",
@@ -83,12 +83,12 @@ fn auth(st: &AppState, headers: &HeaderMap, scope: &str) -> Result<Principal, Pr
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
     };
     match authorize(&st.auth, headers, scope) {
-        Err(p) if p.status == StatusCode::FORBIDDEN && st.faults.on("scope-not-checked") => {
+        Err(p) if p.status == StatusCode::FORBIDDEN && st.faults.on(Fault::ScopeNotChecked) => {
             Ok(Principal(token().unwrap_or_default()))
         }
         Err(p)
             if p.status == StatusCode::UNAUTHORIZED
-                && st.faults.on("invalid-token-accepted")
+                && st.faults.on(Fault::InvalidTokenAccepted)
                 && token().is_some() =>
         {
             Ok(Principal(token().unwrap_or_default()))
@@ -108,7 +108,7 @@ async fn body_json(
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if st.faults.on("body-at-limit-refused") && declared == Some(BODY_LIMIT) {
+    if st.faults.on(Fault::BodyAtLimitRefused) && declared == Some(BODY_LIMIT) {
         let _ = axum::body::to_bytes(body, 4 * BODY_LIMIT).await;
         return Err(Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -118,10 +118,10 @@ async fn body_json(
         ));
     }
     let mut headers = headers.clone();
-    if st.faults.on("content-type-ignored") {
+    if st.faults.on(Fault::ContentTypeIgnored) {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
     }
-    if st.faults.on("json-charset-rejected")
+    if st.faults.on(Fault::JsonCharsetRejected)
         && headers
             .get(CONTENT_TYPE)
             .is_some_and(|v| v.as_bytes().contains(&b';'))
@@ -129,14 +129,14 @@ async fn body_json(
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
     }
     match read_json(&headers, body, accepted).await {
-        Err(p) if p.kind == "malformed-json" && st.faults.on("malformed-json-422") => {
+        Err(p) if p.kind == "malformed-json" && st.faults.on(Fault::MalformedJson422) => {
             Err(Problem::validation(vec![FieldError {
                 pointer: String::new(),
                 rule: rules::TYPE,
                 detail: "the body is not JSON".to_string(),
             }]))
         }
-        Ok(v) if !v.is_object() && st.faults.on("non-object-body-400") => Err(
+        Ok(v) if !v.is_object() && st.faults.on(Fault::NonObjectBody400) => Err(
             Problem::bad_request("The request body must be a JSON object."),
         ),
         other => other,
@@ -151,7 +151,7 @@ async fn auth_and_body(
     body: Body,
     scope: &str,
 ) -> Result<(Principal, Value), Problem> {
-    if st.faults.on("body-checked-before-auth") {
+    if st.faults.on(Fault::BodyCheckedBeforeAuth) {
         let value = body_json(st, headers, body, &[JSON]).await?;
         return Ok((auth(st, headers, scope)?, value));
     }
@@ -162,7 +162,7 @@ async fn auth_and_body(
 /// A replayed Anmeldung; with the fault `replay-current-etag` it carries the
 /// person's current ETag instead of the stored one.
 fn replayed_anmeldung(st: &AppState, inner: &super::Inner, mut resp: Response) -> Response {
-    if st.faults.on("replay-current-etag")
+    if st.faults.on(Fault::ReplayCurrentEtag)
         && let Some(id) = resp
             .headers()
             .get(LOCATION)
@@ -181,11 +181,11 @@ fn idem_key(st: &AppState, headers: &HeaderMap) -> Result<Option<String>, Proble
     let raw = headers
         .get(IDEMPOTENCY_KEY)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    if st.faults.on("idempotency-key-unchecked") {
+    if st.faults.on(Fault::IdempotencyKeyUnchecked) {
         return Ok(raw);
     }
     let len = raw.as_ref().map_or(0, String::len);
-    if st.faults.on("idempotency-key-length-unchecked")
+    if st.faults.on(Fault::IdempotencyKeyLengthUnchecked)
         && len > 255
         && raw
             .as_ref()
@@ -193,7 +193,7 @@ fn idem_key(st: &AppState, headers: &HeaderMap) -> Result<Option<String>, Proble
     {
         return Ok(raw);
     }
-    if st.faults.on("idempotency-key-limit-off-by-one") && len == 255 {
+    if st.faults.on(Fault::IdempotencyKeyLimitOffByOne) && len == 255 {
         return Err(Problem::bad_request(
             "Idempotency-Key must be 1 to 254 visible ASCII characters.",
         ));
@@ -212,7 +212,7 @@ fn validate<T>(
         Ok(t) => return Ok(t),
         Err(errs) => errs.into_problem(),
     };
-    if st.faults.on("unknown-fields-ignored") {
+    if st.faults.on(Fault::UnknownFieldsIgnored) {
         let mut stripped = value.clone();
         let mut removed = false;
         for e in problem
@@ -229,7 +229,7 @@ fn validate<T>(
             };
         }
     }
-    if st.faults.on("first-error-only") {
+    if st.faults.on(Fault::FirstErrorOnly) {
         problem.errors.truncate(1);
     }
     Err(problem)
@@ -247,7 +247,7 @@ fn remove_pointer(v: &mut Value, pointer: &str) -> bool {
 }
 
 pub async fn service_description(State(st): State<AppState>) -> Response {
-    let wrong = st.faults.on("service-description-wrong-version");
+    let wrong = st.faults.on(Fault::ServiceDescriptionWrongVersion);
     let body = json!({
         "interface": NAME,
         "version": if wrong { "1.1" } else { VERSION },
@@ -258,7 +258,7 @@ pub async fn service_description(State(st): State<AppState>) -> Response {
 }
 
 pub async fn not_found(State(st): State<AppState>) -> Response {
-    if st.faults.on("unknown-path-200") {
+    if st.faults.on(Fault::UnknownPath200) {
         return StoredResponse::json(StatusCode::OK, b"{}".to_vec()).to_response(false);
     }
     crate::common::problem::not_found().await.into_response()
@@ -278,9 +278,9 @@ fn replay_or_reuse(
     let body = &idem_body(st, body);
     match inner.idempotency.lookup(who, op, key, body) {
         Lookup::Fresh => None,
-        Lookup::Replay(_) if st.faults.on("idempotent-replay-duplicates") => None,
+        Lookup::Replay(_) if st.faults.on(Fault::IdempotentReplayDuplicates) => None,
         Lookup::Replay(stored) => Some(Ok(stored.to_response(true))),
-        Lookup::Reused if st.faults.on("idempotency-key-reuse-accepted") => None,
+        Lookup::Reused if st.faults.on(Fault::IdempotencyKeyReuseAccepted) => None,
         Lookup::Reused => Some(Err(Problem::validation(vec![FieldError {
             pointer: String::new(),
             rule: IDEMPOTENCY_KEY_REUSED,
@@ -292,7 +292,7 @@ fn replay_or_reuse(
 /// The operation an Idempotency-Key is scoped to (one for all with the fault
 /// `idempotency-key-not-scoped-per-operation`).
 fn idem_op(st: &AppState, op: &'static str) -> &'static str {
-    if st.faults.on("idempotency-key-not-scoped-per-operation") {
+    if st.faults.on(Fault::IdempotencyKeyNotScopedPerOperation) {
         "post"
     } else {
         op
@@ -302,7 +302,7 @@ fn idem_op(st: &AppState, op: &'static str) -> &'static str {
 /// The body as the store compares it: a JSON value (as text, so member order
 /// counts, with the fault `idempotency-compares-raw-bytes`).
 fn idem_body(st: &AppState, body: &Value) -> Value {
-    if st.faults.on("idempotency-compares-raw-bytes") {
+    if st.faults.on(Fault::IdempotencyComparesRawBytes) {
         Value::String(body.to_string())
     } else {
         body.clone()
@@ -323,7 +323,7 @@ async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
     let (who, value) = auth_and_body(st, headers, body, SCOPE_MELDUNG).await?;
     let key = idem_key(st, headers)?;
     let mut inner = st.lock();
-    if st.faults.on("idempotency-after-validation") {
+    if st.faults.on(Fault::IdempotencyAfterValidation) {
         validate(st, &value, |v| validation::anmeldung(v, &st.faults))?;
     }
     if let Some(answer) = replay_or_reuse(st, &inner, &who, "anmeldungen", key.as_deref(), &value) {
@@ -333,7 +333,7 @@ async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         Ok(a) => a,
         Err(p) => {
             if let Some(key) = &key
-                && st.faults.on("failed-request-stored-under-key")
+                && st.faults.on(Fault::FailedRequestStoredUnderKey)
             {
                 let refused = StoredResponse::json(p.status, p.render("/anmeldungen"));
                 let (op, body) = (idem_op(st, "anmeldungen"), idem_body(st, &value));
@@ -355,7 +355,7 @@ async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         status: STATUS_GEMELDET.to_string(),
         sterbedatum: None,
         auszugsdatum: None,
-        auskunftssperre: st.faults.on("new-person-has-sperre"),
+        auskunftssperre: st.faults.on(Fault::NewPersonHasSperre),
         wohnungen: vec![Wohnung {
             anschrift: a.wohnung,
             status: a.wohnungsstatus,
@@ -381,7 +381,7 @@ async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         doktorgrad: person
             .doktorgrad
             .as_deref()
-            .filter(|_| !st.faults.on("meldebestaetigung-without-doktorgrad")),
+            .filter(|_| !st.faults.on(Fault::MeldebestaetigungWithoutDoktorgrad)),
         geburtsdatum: &person.geburtsdatum,
         einzugsdatum: &w.einzugsdatum,
         anmeldedatum: &anmeldedatum,
@@ -389,7 +389,7 @@ async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         wohnungsstatus: &w.status,
     };
     let mut bytes = json_bytes(&bestaetigung);
-    if st.faults.on("meldebestaetigung-leaks-geschlecht") {
+    if st.faults.on(Fault::MeldebestaetigungLeaksGeschlecht) {
         bytes = with_member(
             bytes,
             "geschlecht",
@@ -397,7 +397,7 @@ async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         );
     }
     let mut stored = StoredResponse::json(StatusCode::CREATED, bytes);
-    if !st.faults.on("anmeldung-without-location") {
+    if !st.faults.on(Fault::AnmeldungWithoutLocation) {
         stored = stored.with_header(LOCATION, &format!("/personen/{}", person.id));
     }
     let stored = stored.with_header(ETAG, &etag(st, &person));
@@ -425,13 +425,13 @@ async fn abmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
     let (who, value) = auth_and_body(st, headers, body, SCOPE_MELDUNG).await?;
     let key = idem_key(st, headers)?;
     let mut inner = st.lock();
-    if st.faults.on("idempotency-after-validation") {
+    if st.faults.on(Fault::IdempotencyAfterValidation) {
         validate(st, &value, |v| validation::abmeldung(v, &st.faults))?;
     }
     if let Some(answer) = replay_or_reuse(st, &inner, &who, "abmeldungen", key.as_deref(), &value) {
         return answer;
     }
-    if st.faults.on("conflicts-before-validation")
+    if st.faults.on(Fault::ConflictsBeforeValidation)
         && let Some(p) = value
             .get("personId")
             .and_then(Value::as_str)
@@ -446,10 +446,10 @@ async fn abmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         errs.push("/personId", PERSON_UNBEKANNT, "no person with this id");
         return Err(errs.into_problem());
     };
-    if !st.faults.on("auszug-vor-einzug-accepted")
+    if !st.faults.on(Fault::AuszugVorEinzugAccepted)
         && person.wohnungen.iter().any(|w| {
             a.auszugsdatum < w.einzugsdatum
-                || (st.faults.on("auszug-am-einzugstag-refused")
+                || (st.faults.on(Fault::AuszugAmEinzugstagRefused)
                     && a.auszugsdatum == w.einzugsdatum)
         })
     {
@@ -467,11 +467,11 @@ async fn abmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         ));
     }
     if (person.status == STATUS_ABGEMELDET || person.wohnungen.is_empty())
-        && !st.faults.on("abmeldung-twice-accepted")
+        && !st.faults.on(Fault::AbmeldungTwiceAccepted)
     {
         return Err(Problem::conflict("The person is already abgemeldet."));
     }
-    let aufgegeben = if st.faults.on("abmeldung-keeps-wohnungen") {
+    let aufgegeben = if st.faults.on(Fault::AbmeldungKeepsWohnungen) {
         person.wohnungen.clone()
     } else {
         std::mem::take(&mut person.wohnungen)
@@ -510,7 +510,7 @@ pub async fn get_person(
     headers: HeaderMap,
 ) -> Response {
     respond((|| {
-        if st.faults.on("not-found-before-auth") && !st.lock().persons.contains_key(&id) {
+        if st.faults.on(Fault::NotFoundBeforeAuth) && !st.lock().persons.contains_key(&id) {
             return Err(unknown_person(&st, &id));
         }
         auth(&st, &headers, SCOPE_LESEN)?;
@@ -542,8 +542,8 @@ fn preconditions(st: &AppState, id: &str, headers: &HeaderMap) -> Result<(), Pro
         .get(id)
         .ok_or_else(|| unknown_person(st, id))?;
     match if_match(headers, &p.etag()) {
-        None if st.faults.on("if-match-optional") => Ok(()),
-        Some(false) if st.faults.on("stale-etag-accepted") => Ok(()),
+        None if st.faults.on(Fault::IfMatchOptional) => Ok(()),
+        Some(false) if st.faults.on(Fault::StaleEtagAccepted) => Ok(()),
         None => Err(Problem::new(
             StatusCode::PRECONDITION_REQUIRED,
             "precondition-required",
@@ -562,7 +562,7 @@ fn preconditions(st: &AppState, id: &str, headers: &HeaderMap) -> Result<(), Pro
 
 async fn patch(st: &AppState, id: &str, headers: &HeaderMap, body: Body) -> Answer {
     auth(st, headers, SCOPE_MELDUNG)?;
-    let k = if st.faults.on("if-match-after-validation") {
+    let k = if st.faults.on(Fault::IfMatchAfterValidation) {
         if !st.lock().persons.contains_key(id) {
             return Err(unknown_person(st, id));
         }
@@ -622,7 +622,7 @@ async fn patch(st: &AppState, id: &str, headers: &HeaderMap, body: Body) -> Answ
         next.geaendert_am = now_timestamp();
         *p = next;
     }
-    if st.faults.on("patch-response-stale") {
+    if st.faults.on(Fault::PatchResponseStale) {
         return Ok(person_response(st, StatusCode::OK, &before));
     }
     Ok(person_response(st, StatusCode::OK, p))
@@ -639,28 +639,28 @@ pub async fn get_meldebescheinigung(
         auth(&st, &headers, SCOPE_LESEN)?;
         let inner = st.lock();
         let p = inner.persons.get(&id).ok_or_else(|| {
-            if st.faults.on("bescheinigung-unknown-not-404") {
+            if st.faults.on(Fault::BescheinigungUnknownNot404) {
                 Problem::conflict("The person is not registered.")
             } else {
                 person_not_found(&id)
             }
         })?;
         if (p.status != STATUS_GEMELDET || p.wohnungen.is_empty())
-            && !st.faults.on("bescheinigung-for-unregistered")
+            && !st.faults.on(Fault::BescheinigungForUnregistered)
         {
             return Err(Problem::conflict(
                 "A Meldebescheinigung is only issued for a person who is currently registered.",
             ));
         }
         let mut b = Meldebescheinigung::of(p);
-        if st.faults.on("bescheinigung-without-doktorgrad") {
+        if st.faults.on(Fault::BescheinigungWithoutDoktorgrad) {
             b.doktorgrad = None;
         }
-        if st.faults.on("bescheinigung-only-first-wohnung") {
+        if st.faults.on(Fault::BescheinigungOnlyFirstWohnung) {
             b.wohnungen.truncate(1);
         }
         let mut bytes = json_bytes(&b);
-        if st.faults.on("bescheinigung-leaks-geschlecht") {
+        if st.faults.on(Fault::BescheinigungLeaksGeschlecht) {
             bytes = with_member(bytes, "geschlecht", Value::String(p.geschlecht.clone()));
         }
         Ok(StoredResponse::json(StatusCode::OK, bytes).to_response(false))
@@ -687,7 +687,7 @@ pub async fn list_personen(
 ) -> Response {
     respond((|| {
         auth(&st, &headers, SCOPE_LESEN)?;
-        let max = if st.faults.on("limit-100-refused") {
+        let max = if st.faults.on(Fault::Limit100Refused) {
             MAX_LIMIT - 1
         } else {
             MAX_LIMIT
@@ -696,7 +696,7 @@ pub async fn list_personen(
             None => DEFAULT_LIMIT,
             Some(s) => match s.parse::<usize>() {
                 Ok(n) if (1..=max).contains(&n) && s.bytes().all(|c| c.is_ascii_digit()) => n,
-                _ if st.faults.on("bad-limit-clamped") => DEFAULT_LIMIT,
+                _ if st.faults.on(Fault::BadLimitClamped) => DEFAULT_LIMIT,
                 _ => {
                     return Err(Problem::bad_request(format!(
                         "limit must be an integer from 1 to {MAX_LIMIT}."
@@ -712,7 +712,7 @@ pub async fn list_personen(
                 .filter(|id| !id.is_empty())
         });
         let after = match decoded {
-            None | Some(None) if st.faults.on("bad-cursor-first-page") => None,
+            None | Some(None) if st.faults.on(Fault::BadCursorFirstPage) => None,
             None => None,
             Some(Some(id)) => Some(id),
             Some(None) => {
@@ -731,9 +731,9 @@ pub async fn list_personen(
         let mut links = serde_json::Map::new();
         links.insert("self".into(), Value::String(page_url(host, limit, cursor)));
         if let (Some(last), Some(_)) = (items.last(), rest.next()) {
-            let resume = if st.faults.on("pagination-repeats-items") {
+            let resume = if st.faults.on(Fault::PaginationRepeatsItems) {
                 items.first().unwrap_or(last).id.clone()
-            } else if st.faults.on("pagination-skips-item") {
+            } else if st.faults.on(Fault::PaginationSkipsItem) {
                 // Resumes after the first item of the next page, which is lost.
                 inner
                     .persons
@@ -745,7 +745,7 @@ pub async fn list_personen(
                 last.id.clone()
             };
             let next = hex::encode(resume.as_bytes());
-            let url = if st.faults.on("next-drops-limit") {
+            let url = if st.faults.on(Fault::NextDropsLimit) {
                 let base = host.map(|h| format!("http://{h}")).unwrap_or_default();
                 format!("{base}/personen?cursor={next}")
             } else {
@@ -773,14 +773,14 @@ async fn auskunft(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         let cache_key = value.get("suchdaten").map(Value::to_string);
         let cached = cache_key
             .as_ref()
-            .filter(|_| st.faults.on("auskunft-cached"))
+            .filter(|_| st.faults.on(Fault::AuskunftCached))
             .and_then(|k| inner.auskunft_cache.get(k).cloned());
         match cached {
             Some(bytes) => AuskunftAnswer::Body(bytes),
             None => {
                 let a = super::auskunft::answer(&inner.persons, &anfrage.suchdaten, &st.faults);
                 if let (AuskunftAnswer::Body(bytes), Some(k)) = (&a, cache_key)
-                    && st.faults.on("auskunft-cached")
+                    && st.faults.on(Fault::AuskunftCached)
                 {
                     inner.auskunft_cache.insert(k, bytes.clone());
                 }

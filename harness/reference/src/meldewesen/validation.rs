@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::faults::Fault;
 use super::model::Adresse;
 use crate::Faults;
 use crate::common::dates::parse_date;
@@ -121,7 +122,7 @@ fn optional<'a>(
 ) -> Checked<Option<&'a Value>> {
     match map.get(key) {
         None => Ok(None),
-        Some(Value::Null) if faults.on("null-optional-member-ignored") => Ok(None),
+        Some(Value::Null) if faults.on(Fault::NullOptionalMemberIgnored) => Ok(None),
         Some(Value::Null) => Err(errs.push(
             &ptr(at, key),
             rules::TYPE,
@@ -133,7 +134,7 @@ fn optional<'a>(
 
 /// A non-blank string of at most `max` characters.
 fn text(v: &Value, at: &str, max: usize, errs: &mut Errors, faults: &Faults) -> Checked<String> {
-    if faults.on("length-counted-in-bytes")
+    if faults.on(Fault::LengthCountedInBytes)
         && let Some(s) = v.as_str()
         && !s.trim().is_empty()
         && s.trim().len() > max
@@ -141,7 +142,7 @@ fn text(v: &Value, at: &str, max: usize, errs: &mut Errors, faults: &Faults) -> 
         return Err(errs.push(at, rules::LENGTH, format!("at most {max} characters")));
     }
     let s = crate::common::validate::string(v, at, max, errs)?;
-    if faults.on("names-stored-as-latin1") {
+    if faults.on(Fault::NamesStoredAsLatin1) {
         return Ok(s
             .chars()
             .map(|c| if u32::from(c) > 0xff { '?' } else { c })
@@ -198,7 +199,7 @@ fn opt_free_string(
 }
 
 fn blank_required(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<()> {
-    if is_blank(v) && !faults.on("blank-format-rule") {
+    if is_blank(v) && !faults.on(Fault::BlankFormatRule) {
         return Err(errs.push(at, rules::REQUIRED, "must not be blank"));
     }
     Ok(())
@@ -214,7 +215,7 @@ fn digits(
     faults: &Faults,
 ) -> Checked<String> {
     blank_required(v, at, errs, faults)?;
-    if faults.on("unicode-digits-accepted")
+    if faults.on(Fault::UnicodeDigitsAccepted)
         && let Some(s) = v.as_str()
         && s.chars().count() == n
         && s.chars().all(char::is_numeric)
@@ -227,12 +228,12 @@ fn digits(
 /// A valid calendar date `YYYY-MM-DD`; blank is REQUIRED.
 fn date(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked<String> {
     blank_required(v, at, errs, faults)?;
-    if faults.on("german-date-accepted")
+    if faults.on(Fault::GermanDateAccepted)
         && let Some((d, m, y)) = v.as_str().and_then(german_date)
     {
         return Ok(format!("{y}-{m}-{d}"));
     }
-    if faults.on("century-leap-day-accepted")
+    if faults.on(Fault::CenturyLeapDayAccepted)
         && let Some(s) = v.as_str()
         && s.len() == 10
         && s.ends_with("00-02-29")
@@ -350,9 +351,9 @@ fn geburtsdatum(
 ) -> Checked<String> {
     let d = date(v, at, errs, faults)?;
     let unchecked = if korrektur {
-        faults.on("korrektur-geburtsdatum-unchecked")
+        faults.on(Fault::KorrekturGeburtsdatumUnchecked)
     } else {
-        faults.on("future-geburtsdatum-accepted")
+        faults.on(Fault::FutureGeburtsdatumAccepted)
     };
     if !unchecked && parse_date(&d).is_some_and(|d| is_future(d, faults)) {
         return Err(errs.push(
@@ -367,7 +368,7 @@ fn geburtsdatum(
 /// "In the future": later than today in UTC+14 (with the fault
 /// `today-is-future`, today counts as future too).
 fn is_future(d: time::Date, faults: &Faults) -> bool {
-    if faults.on("today-is-future") {
+    if faults.on(Fault::TodayIsFuture) {
         return d >= crate::common::dates::today();
     }
     crate::common::dates::is_future(d)
@@ -376,7 +377,7 @@ fn is_future(d: time::Date, faults: &Faults) -> bool {
 /// Whether `rufname` is one of `vornamen` (a whole Vorname, case and
 /// whitespace ignored).
 pub fn rufname_in(rufname: &str, vornamen: &[String], faults: &Faults) -> bool {
-    if faults.on("rufname-substring") {
+    if faults.on(Fault::RufnameSubstring) {
         let all = norm(&vornamen.join(" "));
         return all.contains(&norm(rufname));
     }
@@ -417,7 +418,7 @@ fn personendaten(
         )
     });
     if let (Ok(Some(r)), Ok(v)) = (&rufname, &vornamen)
-        && !faults.on("rufname-unchecked")
+        && !faults.on(Fault::RufnameUnchecked)
         && !rufname_in(r, v, faults)
     {
         errs.push(
@@ -485,7 +486,7 @@ fn wohnungsgeberbestaetigung(
     let map = object(v, at, &allowed, &[], errs)?;
     let wg = required(map, at, "wohnungsgeber", errs)
         .and_then(|v| beteiligter(v, &ptr(at, "wohnungsgeber"), errs, faults));
-    let eig = if faults.on("eigentuemer-unchecked") {
+    let eig = if faults.on(Fault::EigentuemerUnchecked) {
         Ok(None)
     } else {
         optional(map, at, "eigentuemer", errs, faults).and_then(|o| {
@@ -530,10 +531,10 @@ fn wohnungsgeberbestaetigung(
 
 /// Whether the Wohnungsgeber confirmed the flat of the Anmeldung.
 fn same_flat(confirmed: &Adresse, flat: &Adresse, faults: &Faults) -> bool {
-    if faults.on("wohnungsgeber-adresse-partial") {
+    if faults.on(Fault::WohnungsgeberAdressePartial) {
         return norm(&confirmed.strasse) == norm(&flat.strasse) && confirmed.plz == flat.plz;
     }
-    if faults.on("wohnungsgeber-adresse-case-sensitive") {
+    if faults.on(Fault::WohnungsgeberAdresseCaseSensitive) {
         return confirmed.strasse == flat.strasse
             && confirmed.hausnummer == flat.hausnummer
             && confirmed.plz == flat.plz
@@ -581,7 +582,7 @@ pub fn anmeldung(v: &Value, faults: &Faults) -> Result<Anmeldung, Errors> {
         }
     });
     let wgb = match map.get("wohnungsgeberbestaetigung") {
-        None if faults.on("wohnungsgeber-optional") => Err(Invalid),
+        None if faults.on(Fault::WohnungsgeberOptional) => Err(Invalid),
         None | Some(Value::Null) => Err(e.push(
             "/wohnungsgeberbestaetigung",
             WOHNUNGSGEBER_FEHLT,
@@ -600,7 +601,7 @@ pub fn anmeldung(v: &Value, faults: &Faults) -> Result<Anmeldung, Errors> {
         );
     }
     if let (Some(Ok(b)), Ok(d)) = (confirmed.map(|b| &b.datum), &einzug)
-        && !faults.on("wohnungsgeber-datum-unchecked")
+        && !faults.on(Fault::WohnungsgeberDatumUnchecked)
         && b != d
     {
         e.push(
@@ -610,7 +611,7 @@ pub fn anmeldung(v: &Value, faults: &Faults) -> Result<Anmeldung, Errors> {
         );
     }
     if let (Some(Ok(m)), Ok(p)) = (confirmed.map(|b| &b.meldepflichtige), &person) {
-        let first_only = faults.on("wohnungsgeber-first-meldepflichtiger-only");
+        let first_only = faults.on(Fault::WohnungsgeberFirstMeldepflichtigerOnly);
         let listed = m
             .iter()
             .take(if first_only { 1 } else { m.len() })
@@ -718,7 +719,7 @@ pub fn korrektur(v: &Value, faults: &Faults) -> Result<Korrektur, Errors> {
         "wohnungen",
         "geaendertAm",
     ];
-    let (allowed, read_only): (Vec<&str>, &[&str]) = if faults.on("read-only-members-ignored") {
+    let (allowed, read_only): (Vec<&str>, &[&str]) = if faults.on(Fault::ReadOnlyMembersIgnored) {
         (
             allowed.iter().chain(read_only.iter()).copied().collect(),
             &[],
@@ -731,7 +732,7 @@ pub fn korrektur(v: &Value, faults: &Faults) -> Result<Korrektur, Errors> {
     };
     let nullable = |map: &serde_json::Map<String, Value>, key: &str, max: usize, e: &mut Errors| {
         let r = nullable(map, key, max, e, faults);
-        if faults.on("merge-null-ignored") {
+        if faults.on(Fault::MergeNullIgnored) {
             r.map(|o| o.filter(Option::is_some))
         } else {
             r
@@ -801,7 +802,7 @@ fn suchdaten(v: &Value, at: &str, errs: &mut Errors, faults: &Faults) -> Checked
         "geschlecht",
         "anschrift",
     ];
-    let allowed = if faults.on("search-by-id-allowed") {
+    let allowed = if faults.on(Fault::SearchByIdAllowed) {
         &allowed[..]
     } else {
         &allowed[1..]
@@ -864,8 +865,8 @@ pub fn auskunft_anfrage(v: &Value, faults: &Faults) -> Result<AuskunftAnfrage, E
             .and_then(Value::as_str)
             .is_some_and(|b| !b.is_empty());
         let described = beschreibung.as_deref().is_some_and(|b| !b.is_empty())
-            || (faults.on("zweck-blank-accepted") && raw_given);
-        if gewerblich && !described && !faults.on("zweck-unchecked") {
+            || (faults.on(Fault::ZweckBlankAccepted) && raw_given);
+        if gewerblich && !described && !faults.on(Fault::ZweckUnchecked) {
             return Err(e.push(
                 "/zweck/beschreibung",
                 ZWECK_FEHLT,
