@@ -68,14 +68,6 @@ pub trait FaultName: Copy {
     fn name(self) -> &'static str;
 }
 
-// Transitional: Meldewesen and Elterngeld still ask by name until they are
-// converted to `fault_catalogue!`; removed with the last string.
-impl FaultName for &'static str {
-    fn name(self) -> &'static str {
-        self
-    }
-}
-
 /// A fault an implementation can switch on: its name, the requirement it
 /// breaks, and what it does. Listed by `konform reference faults`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,7 +153,12 @@ impl Faults {
             .collect()
     }
 
-    /// Whether `fault` is switched on.
+    /// Whether `fault` is switched on. It takes an interface's typed
+    /// `Fault`, never a name, so a misspelt fault does not compile:
+    ///
+    /// ```compile_fail
+    /// konform_reference::Faults::default().on("json-latin1");
+    /// ```
     pub fn on(&self, fault: impl FaultName) -> bool {
         self.on
             .read()

@@ -2,15 +2,12 @@
 //! as servers do whose platform default charset is Latin-1. A body with
 //! umlauts then holds bytes that are not UTF-8, which breaks the
 //! interface's well-formed-response requirement (RFC 8259 § 8.1) and nothing
-//! else.
+//! else. Every catalogue names it `json-latin1` (`Fault::JsonLatin1`).
 
 use axum::body::{Body, to_bytes};
 use axum::http::HeaderValue;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::Response;
-
-/// The name of the fault in every reference's catalogue.
-pub const JSON_LATIN1: &str = "json-latin1";
 
 /// Re-encodes a JSON body that holds non-ASCII characters as ISO-8859-1
 /// (characters beyond it become `?`) and says so in its Content-Type.

@@ -2,6 +2,7 @@
 //! rule of § 7 Abs. 1 BEEG: Elterngeld is paid retroactively only for the last
 //! three Lebensmonate before the Lebensmonat in which the Antrag arrived.
 
+use super::faults::Fault;
 use time::{Date, Month};
 
 /// First day of Lebensmonat `n` (n >= 1) of a child born on `geburt`: the day
@@ -61,7 +62,7 @@ fn lebensmonat_mit(geburt: Date, tag: Date, clamped: bool) -> u64 {
 /// The earliest Lebensmonat that can still be paid for an Antrag that arrived
 /// on `eingang` (`zurueck` months back: 3 by § 7 Abs. 1 BEEG).
 pub fn fruehester(geburt: Date, eingang: Date, zurueck: u64, faults: &crate::Faults) -> u64 {
-    let clamped = faults.on("lebensmonat-end-of-month-clamped");
+    let clamped = faults.on(Fault::LebensmonatEndOfMonthClamped);
     lebensmonat_mit(geburt, eingang, clamped)
         .saturating_sub(zurueck)
         .max(1)

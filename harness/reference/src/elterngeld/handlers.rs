@@ -2,6 +2,7 @@
 //! contract states: auth (401/403), path (404), body (415/413/400),
 //! Idempotency-Key, idempotent replay / key reuse, validation (422).
 
+use super::faults::Fault;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::header::{ETAG, LOCATION};
@@ -38,7 +39,7 @@ fn json_response(status: StatusCode, value: &Value) -> Response {
 }
 
 pub async fn service_description(State(st): State<AppState>) -> Response {
-    let classes: &[&str] = if st.faults.on("service-description-wrong-classes") {
+    let classes: &[&str] = if st.faults.on(Fault::ServiceDescriptionWrongClasses) {
         &[]
     } else {
         CLASSES
@@ -63,7 +64,7 @@ fn ergebnis(g: &Grundlagen, monate: &[Monat], faults: &Faults) -> Value {
         .iter()
         .map(|m| {
             let betrag = rechner::monatsbetrag(g, m.art, m.einkommen, faults);
-            if !(faults.on("summe-excludes-bonus-months") && m.art == rechner::Art::Bonus) {
+            if !(faults.on(Fault::SummeExcludesBonusMonths) && m.art == rechner::Art::Bonus) {
                 summe += betrag;
             }
             json!({
@@ -98,7 +99,7 @@ async fn berechnung(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
     let (Ok(req), true) = (parsed, cx.errs.is_empty()) else {
         return Err(invalid(st, cx.errs));
     };
-    if st.faults.on("berechnung-applies-plan-rules") {
+    if st.faults.on(Fault::BerechnungAppliesPlanRules) {
         // Basiselterngeld after the 14th Lebensmonat refused as in a plan.
         let mut errs = Errors::default();
         for (j, m) in req.monate.iter().enumerate() {
@@ -130,7 +131,7 @@ async fn global_idempotency(
     value: &Value,
     answer: Response,
 ) -> Answer {
-    if !st.faults.on("idempotency-key-not-scoped-per-operation") {
+    if !st.faults.on(Fault::IdempotencyKeyNotScopedPerOperation) {
         return Ok(answer);
     }
     let Some(k) = idempotency_key(headers)? else {
@@ -173,7 +174,7 @@ async fn bezugsplanung(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
     };
     let parsed = input::bezugsplanung(&value, "", &mut cx);
     if let (Ok(p), false) = (&parsed, cx.errs.is_empty())
-        && st.faults.on("plan-rules-despite-field-errors")
+        && st.faults.on(Fault::PlanRulesDespiteFieldErrors)
     {
         plan::check(p, "", &st.faults, &mut cx.errs);
     }
@@ -212,16 +213,16 @@ fn representation(id: &str, a: &Antrag, faults: &Faults) -> Value {
         "kontoinhaber": a.kontoinhaber,
         "ibanEndziffern": a.iban.get(a.iban.len().saturating_sub(4)..).unwrap_or_default(),
     });
-    if faults.on("iban-unmasked") {
+    if faults.on(Fault::IbanUnmasked) {
         bank["iban"] = json!(a.iban);
     }
-    let monate: Vec<Monat> = if faults.on("antrag-berechnung-all-parents") {
+    let monate: Vec<Monat> = if faults.on(Fault::AntragBerechnungAllParents) {
         a.plan.elternteile.iter().flatten().copied().collect()
     } else {
         a.plan.elternteile.first().cloned().unwrap_or_default()
     };
     let mut grundlagen = a.grundlagen;
-    if faults.on("antrag-berechnung-ignores-kind") {
+    if faults.on(Fault::AntragBerechnungIgnoresKind) {
         grundlagen.anzahl_kinder = 1;
     }
     let elternteile: Vec<Value> = a
@@ -267,7 +268,7 @@ fn reused() -> Problem {
 /// The Idempotency-Key (under `idempotency-key-length-unchecked`, visible
 /// ASCII keys of any length pass).
 fn key_of(st: &AppState, headers: &HeaderMap) -> Result<Option<String>, Problem> {
-    if st.faults.on("idempotency-key-length-unchecked")
+    if st.faults.on(Fault::IdempotencyKeyLengthUnchecked)
         && let Some(v) = headers.get(IDEMPOTENCY_KEY)
         && !v.is_empty()
         && v.as_bytes().iter().all(|c| (0x21..=0x7e).contains(c))
@@ -280,7 +281,7 @@ fn key_of(st: &AppState, headers: &HeaderMap) -> Result<Option<String>, Problem>
 async fn antrag(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
     // Under `idempotency-compares-raw-bytes` the raw bytes stand for the body in
     // the idempotency store (so other whitespace or member order is "another body").
-    let (b, raw) = if st.faults.on("idempotency-compares-raw-bytes") {
+    let (b, raw) = if st.faults.on(Fault::IdempotencyComparesRawBytes) {
         let bytes = axum::body::to_bytes(b, 32 << 20).await.unwrap_or_default();
         let raw = Value::String(String::from_utf8_lossy(&bytes).into_owned());
         (Body::from(bytes), Some(raw))
@@ -290,7 +291,9 @@ async fn antrag(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
     // Under `validation-before-auth` a token without the scope is refused
     // only after the body has been validated.
     let (who, value) = match auth(st, headers, SCOPE_ANTRAG) {
-        Err(p) if p.status == StatusCode::FORBIDDEN && st.faults.on("validation-before-auth") => {
+        Err(p)
+            if p.status == StatusCode::FORBIDDEN && st.faults.on(Fault::ValidationBeforeAuth) =>
+        {
             let value = body(st, headers, b).await?;
             let mut cx = Ctx {
                 faults: &st.faults,
@@ -304,7 +307,7 @@ async fn antrag(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
         Err(p) => return Err(p),
         Ok(who) => (who, body(st, headers, b).await?),
     };
-    if st.faults.on("idempotency-after-validation") {
+    if st.faults.on(Fault::IdempotencyAfterValidation) {
         let mut cx = Ctx {
             faults: &st.faults,
             errs: Errors::default(),
@@ -314,7 +317,7 @@ async fn antrag(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
         }
     }
     let key = key_of(st, headers)?;
-    let op = if st.faults.on("idempotency-key-not-scoped-per-operation") {
+    let op = if st.faults.on(Fault::IdempotencyKeyNotScopedPerOperation) {
         "post"
     } else {
         "antraege"
@@ -324,15 +327,15 @@ async fn antrag(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
     if let Some(k) = key.as_deref() {
         match inner.idempotency.lookup(&who, op, k, &compared) {
             Lookup::Fresh => {}
-            Lookup::Replay(stored) if !st.faults.on("idempotent-replay-duplicates") => {
+            Lookup::Replay(stored) if !st.faults.on(Fault::IdempotentReplayDuplicates) => {
                 let mut resp = stored.to_response(true);
-                if st.faults.on("idempotent-replay-without-etag") {
+                if st.faults.on(Fault::IdempotentReplayWithoutEtag) {
                     resp.headers_mut().remove(ETAG);
                 }
                 return Ok(resp);
             }
             Lookup::Replay(_) => {}
-            Lookup::Reused if !st.faults.on("idempotency-key-reuse-accepted") => {
+            Lookup::Reused if !st.faults.on(Fault::IdempotencyKeyReuseAccepted) => {
                 return Err(reused());
             }
             Lookup::Reused => {}
@@ -346,7 +349,7 @@ async fn antrag(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
     let Ok(a) = parsed else {
         let problem = invalid(st, cx.errs);
         if let Some(k) = key.as_deref()
-            && st.faults.on("idempotency-stores-errors")
+            && st.faults.on(Fault::IdempotencyStoresErrors)
         {
             let stored = StoredResponse {
                 status: problem.status,
@@ -365,7 +368,7 @@ async fn antrag(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
     let etag = etag_for(&bytes);
     let mut stored =
         StoredResponse::json(StatusCode::CREATED, bytes.clone()).with_header(ETAG, &etag);
-    if !st.faults.on("antrag-location-missing") {
+    if !st.faults.on(Fault::AntragLocationMissing) {
         stored = stored.with_header(LOCATION, &format!("/antraege/{id}"));
     }
     if let Some(k) = key {
@@ -373,7 +376,7 @@ async fn antrag(st: &AppState, headers: &HeaderMap, b: Body) -> Answer {
             .idempotency
             .store(&who, op, &k, compared, stored.clone());
     }
-    if !st.faults.on("antrag-not-stored") {
+    if !st.faults.on(Fault::AntragNotStored) {
         inner
             .antraege
             .insert(id, StoredAntrag { body: bytes, etag });
@@ -392,7 +395,7 @@ pub async fn get_antrag(
         auth(&st, &headers, SCOPE_LESEN)?;
         let inner = st.lock();
         let Some(a) = inner.antraege.get(&id) else {
-            if st.faults.on("unknown-antrag-500") {
+            if st.faults.on(Fault::UnknownAntrag500) {
                 return Err(Problem::for_status(StatusCode::INTERNAL_SERVER_ERROR));
             }
             return Err(Problem::not_found(format!(

@@ -3,6 +3,7 @@
 //! check runs so that a 422 lists all offending fields at once; the plan,
 //! retroactivity and income rules run only when the fields they use are valid.
 
+use super::faults::Fault;
 use serde_json::{Map, Value};
 use time::Date;
 
@@ -51,7 +52,7 @@ fn object<'v>(
     let Some(map) = v.as_object() else {
         return Err(cx.push(at, rules::TYPE, "must be an object"));
     };
-    if !cx.faults.on("unknown-fields-ignored") {
+    if !cx.faults.on(Fault::UnknownFieldsIgnored) {
         for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
             cx.push(
                 &ptr(at, key),
@@ -79,7 +80,7 @@ fn required<'v>(
 /// (TYPE), unless the `null-optional-member-ignored` fault treats it as absent.
 fn optional<'v>(map: &'v Map<String, Value>, key: &str, cx: &Ctx) -> Option<&'v Value> {
     map.get(key)
-        .filter(|v| !(v.is_null() && cx.faults.on("null-optional-member-ignored")))
+        .filter(|v| !(v.is_null() && cx.faults.on(Fault::NullOptionalMemberIgnored)))
 }
 
 /// An integer in `lo..=hi`; a non-integer is TYPE, out of range WERTEBEREICH.
@@ -87,7 +88,7 @@ fn integer(v: &Value, at: &str, lo: i64, hi: i64, cx: &mut Ctx) -> Checked<i64> 
     let n = match v {
         Value::Number(n) => n.as_i64().or_else(|| n.as_u64().map(|_| i64::MAX)),
         Value::String(s)
-            if cx.faults.on("string-amounts-accepted")
+            if cx.faults.on(Fault::StringAmountsAccepted)
                 && !s.is_empty()
                 && s.bytes().all(|c| c.is_ascii_digit()) =>
         {
@@ -126,7 +127,7 @@ fn string(v: &Value, at: &str, cx: &mut Ctx) -> Checked<String> {
     let Some(s) = v.as_str() else {
         return Err(cx.push(at, rules::TYPE, "must be a string"));
     };
-    let s = if cx.faults.on("blank-strings-accepted") && !s.is_empty() {
+    let s = if cx.faults.on(Fault::BlankStringsAccepted) && !s.is_empty() {
         s
     } else {
         s.trim()
@@ -134,7 +135,7 @@ fn string(v: &Value, at: &str, cx: &mut Ctx) -> Checked<String> {
     if s.is_empty() {
         return Err(cx.push(at, rules::REQUIRED, "must not be blank"));
     }
-    let length = if cx.faults.on("length-counted-in-bytes") {
+    let length = if cx.faults.on(Fault::LengthCountedInBytes) {
         s.len()
     } else {
         s.chars().count()
@@ -142,7 +143,7 @@ fn string(v: &Value, at: &str, cx: &mut Ctx) -> Checked<String> {
     if length > NAME_MAX {
         return Err(cx.push(at, rules::LENGTH, format!("at most {NAME_MAX} characters")));
     }
-    if cx.faults.on("names-stored-as-latin1") {
+    if cx.faults.on(Fault::NamesStoredAsLatin1) {
         // Stored in an ISO 8859-1 column: what it cannot hold becomes '?'.
         return Ok(s
             .chars()
@@ -178,7 +179,7 @@ fn date(v: &Value, at: &str, cx: &mut Ctx) -> Checked<Date> {
 /// end of its month rolls over (`date-rollover`: 2025-02-29 is 2025-03-01),
 /// and German dates `DD.MM.YYYY` (`german-date-accepted`).
 fn lenient_date(s: &str, faults: &Faults) -> Option<Date> {
-    if faults.on("german-date-accepted")
+    if faults.on(Fault::GermanDateAccepted)
         && let [d, m, y] = s.split('.').collect::<Vec<_>>()[..]
         && d.len() == 2
         && m.len() == 2
@@ -186,7 +187,7 @@ fn lenient_date(s: &str, faults: &Faults) -> Option<Date> {
     {
         return parse_date(&format!("{y}-{m}-{d}"));
     }
-    if faults.on("date-rollover") && s.len() == 10 {
+    if faults.on(Fault::DateRollover) && s.len() == 10 {
         let day: u8 = s.get(8..10)?.parse().ok()?;
         let first = parse_date(&format!("{}-01", s.get(..7)?))?;
         if (29..=31).contains(&day) {
@@ -199,15 +200,15 @@ fn lenient_date(s: &str, faults: &Faults) -> Option<Date> {
 /// The income limit of § 1 Abs. 8 BEEG for a child born on `geburt`, in cents.
 fn einkommensgrenze(geburt: Date, alleinerziehend: bool, faults: &Faults) -> u64 {
     let d = |s: &str| parse_date(s).unwrap_or(Date::MIN);
-    let neu = if faults.on("einkommensgrenze-cutoff-late") {
+    let neu = if faults.on(Fault::EinkommensgrenzeCutoffLate) {
         geburt > d("2025-04-01")
     } else {
         geburt >= d("2025-04-01")
     };
-    if neu || faults.on("einkommensgrenze-flat") {
+    if neu || faults.on(Fault::EinkommensgrenzeFlat) {
         return EINKOMMENSGRENZE_CENT;
     }
-    let allein = alleinerziehend && !faults.on("einkommensgrenze-alleinerziehend-ignored");
+    let allein = alleinerziehend && !faults.on(Fault::EinkommensgrenzeAlleinerziehendIgnored);
     match (geburt >= d("2024-04-01"), allein) {
         (true, false) => 20_000_000,
         (true, true) => 15_000_000,
@@ -235,7 +236,7 @@ fn monat(v: &Value, at: &str, cx: &mut Ctx) -> Checked<Monat> {
     let einkommen = match optional(map, "einkommen", cx) {
         None => Ok(0),
         Some(Value::Number(n))
-            if cx.faults.on("negative-income-accepted") && n.as_i64().is_some_and(|n| n < 0) =>
+            if cx.faults.on(Fault::NegativeIncomeAccepted) && n.as_i64().is_some_and(|n| n < 0) =>
         {
             Ok(0)
         }
@@ -251,7 +252,7 @@ fn monat(v: &Value, at: &str, cx: &mut Ctx) -> Checked<Monat> {
 /// The rule for an empty array that needs an item: REQUIRED (LENGTH under
 /// the `empty-arrays-length` fault).
 fn empty_rule(cx: &Ctx) -> &'static str {
-    if cx.faults.on("empty-arrays-length") {
+    if cx.faults.on(Fault::EmptyArraysLength) {
         rules::LENGTH
     } else {
         rules::REQUIRED
@@ -277,7 +278,7 @@ fn monate(v: &Value, at: &str, min: usize, cx: &mut Ctx) -> Checked<Vec<Monat>> 
         match monat(item, &p, cx) {
             Ok(m) => {
                 if let Some((_, j)) = first.iter().find(|(lm, _)| *lm == m.lebensmonat) {
-                    let at_month = if cx.faults.on("lebensmonat-doppelt-at-first") {
+                    let at_month = if cx.faults.on(Fault::LebensmonatDoppeltAtFirst) {
                         format!("{at}/{j}")
                     } else {
                         p
@@ -298,7 +299,7 @@ fn monate(v: &Value, at: &str, min: usize, cx: &mut Ctx) -> Checked<Vec<Monat>> 
     }
     // Under `plan-rules-despite-field-errors` the months that are valid go on
     // to the plan rules although others are not.
-    if bad && !cx.faults.on("plan-rules-despite-field-errors") {
+    if bad && !cx.faults.on(Fault::PlanRulesDespiteFieldErrors) {
         Err(Invalid)
     } else {
         Ok(out)
@@ -461,15 +462,15 @@ pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
             if s.trim().is_empty() {
                 return Err(cx.push(at, rules::REQUIRED, "must not be blank"));
             }
-            let s = if cx.faults.on("iban-lowercase-normalised") {
+            let s = if cx.faults.on(Fault::IbanLowercaseNormalised) {
                 s.to_ascii_uppercase()
             } else {
                 s.to_string()
             };
-            if !iban::format_ok(&s) || (cx.faults.on("iban-de-only") && !s.starts_with("DE")) {
+            if !iban::format_ok(&s) || (cx.faults.on(Fault::IbanDeOnly) && !s.starts_with("DE")) {
                 return Err(cx.push(at, IBAN_FORMAT, "not an IBAN in electronic format"));
             }
-            if !iban::checksum_ok(&s) && !cx.faults.on("iban-checksum-ignored") {
+            if !iban::checksum_ok(&s) && !cx.faults.on(Fault::IbanChecksumIgnored) {
                 return Err(cx.push(at, IBAN_PRUEFZIFFER, "the IBAN check digits are wrong"));
             }
             Ok(s)
@@ -487,7 +488,7 @@ pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
             .unwrap_or(false),
     };
     if let (Ok(zve), Ok((geburt, _)), true) =
-        (&zve, &kind, !cx.faults.on("einkommensgrenze-ignored"))
+        (&zve, &kind, !cx.faults.on(Fault::EinkommensgrenzeIgnored))
     {
         let grenze = einkommensgrenze(*geburt, alleinerziehend, cx.faults);
         if *zve > grenze {
@@ -503,7 +504,7 @@ pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
     }
     if let Ok(d) = &eingang
         && is_future(*d)
-        && !cx.faults.on("eingang-future-accepted")
+        && !cx.faults.on(Fault::EingangFutureAccepted)
     {
         cx.push(
             "/eingangsdatum",
@@ -512,7 +513,7 @@ pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
         );
     }
     if let (Ok(d), Ok((geburt, _))) = (&eingang, &kind) {
-        let vor_geburt = if cx.faults.on("eingang-am-geburtstag-refused") {
+        let vor_geburt = if cx.faults.on(Fault::EingangAmGeburtstagRefused) {
             d <= geburt
         } else {
             d < geburt
@@ -524,9 +525,9 @@ pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
                 "the Eingangsdatum lies before the birth of the child",
             );
         } else if let Ok(p) = &plan
-            && !cx.faults.on("rueckwirkung-not-checked")
+            && !cx.faults.on(Fault::RueckwirkungNotChecked)
         {
-            let zurueck = if cx.faults.on("rueckwirkung-four-months") {
+            let zurueck = if cx.faults.on(Fault::RueckwirkungFourMonths) {
                 4
             } else {
                 3
@@ -534,7 +535,7 @@ pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
             let fruehester = fristen::fruehester(*geburt, *d, zurueck, cx.faults);
             // Only the applicant's months (the other parent files their own
             // Antrag), unless `rueckwirkung-all-parents`.
-            let eltern = if cx.faults.on("rueckwirkung-all-parents") {
+            let eltern = if cx.faults.on(Fault::RueckwirkungAllParents) {
                 p.elternteile.len()
             } else {
                 1
@@ -543,7 +544,7 @@ pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
             for (i, monate) in p.elternteile.iter().take(eltern).enumerate() {
                 for (j, m) in monate.iter().enumerate() {
                     if m.lebensmonat < fruehester
-                        && !(gemeldet && cx.faults.on("rueckwirkung-first-only"))
+                        && !(gemeldet && cx.faults.on(Fault::RueckwirkungFirstOnly))
                     {
                         gemeldet = true;
                         cx.push(
@@ -561,8 +562,8 @@ pub fn antrag(v: &Value, cx: &mut Ctx) -> Checked<Antrag> {
     // The plan rules run whenever the plan's own fields are valid, next to the
     // other errors (only on an otherwise valid Antrag under `antrag-plan-rules-last`).
     if let Ok(p) = &plan
-        && !cx.faults.on("antrag-plan-not-checked")
-        && (!cx.faults.on("antrag-plan-rules-last") || cx.errs.is_empty())
+        && !cx.faults.on(Fault::AntragPlanNotChecked)
+        && (!cx.faults.on(Fault::AntragPlanRulesLast) || cx.errs.is_empty())
     {
         plan::check(p, "/bezugsplanung", cx.faults, &mut cx.errs);
     }

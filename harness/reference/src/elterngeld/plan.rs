@@ -3,6 +3,7 @@
 //! with Basiselterngeld, ElterngeldPlus or Partnerschaftsbonus. Every
 //! violation is reported at once; pointers are relative to the plan object.
 
+use super::faults::Fault;
 use std::collections::BTreeSet;
 
 use super::rechner::Art;
@@ -64,26 +65,26 @@ fn consecutive(set: &BTreeSet<u64>) -> bool {
 /// Half Monatsbetraege used by the plan, and the halves available in total.
 pub fn kontingent(plan: &Plan, faults: &Faults) -> (u64, u64) {
     let genutzt = plan.elternteile.iter().flatten().map(halbe).sum();
-    let alleinerziehend = plan.alleinerziehend && !faults.on("alleinerziehend-ignored");
+    let alleinerziehend = plan.alleinerziehend && !faults.on(Fault::AlleinerziehendIgnored);
     // Every planned Lebensmonat counts (under `partnermonate-basis-only`
     // only Basis months make the Partnermonate available).
     let geplant = |e: &Vec<Monat>| {
-        if faults.on("partnermonate-basis-only") {
+        if faults.on(Fault::PartnermonateBasisOnly) {
             e.iter().filter(|m| m.art == Art::Basis).count()
         } else {
             e.len()
         }
     };
     let beide = plan.elternteile.len() == 2
-        && (faults.on("partnermonate-by-count")
+        && (faults.on(Fault::PartnermonateByCount)
             || plan.elternteile.iter().all(|e| geplant(e) >= 2));
-    let partnermonate = (beide && !faults.on("partnermonate-not-granted")) || alleinerziehend;
+    let partnermonate = (beide && !faults.on(Fault::PartnermonateNotGranted)) || alleinerziehend;
     (genutzt, if partnermonate { 28 } else { 24 })
 }
 
 /// Checks every plan rule; `base` is the pointer of the plan object.
 pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
-    let alleinerziehend = plan.alleinerziehend && !faults.on("alleinerziehend-ignored");
+    let alleinerziehend = plan.alleinerziehend && !faults.on(Fault::AlleinerziehendIgnored);
     let eltern = format!("{base}/elternteile");
     if alleinerziehend && plan.elternteile.len() != 1 {
         errs.push(
@@ -95,7 +96,8 @@ pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
     for (i, monate) in plan.elternteile.iter().enumerate() {
         let at = format!("{eltern}/{i}");
         for (j, m) in monate.iter().enumerate() {
-            if m.art == Art::Basis && m.lebensmonat > 14 && !faults.on("basis-after-14-accepted") {
+            if m.art == Art::Basis && m.lebensmonat > 14 && !faults.on(Fault::BasisAfter14Accepted)
+            {
                 errs.push(
                     &format!("{at}/monate/{j}"),
                     BASIS_NACH_LEBENSMONAT_14,
@@ -103,7 +105,7 @@ pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
                 );
             }
         }
-        if monate.len() == 1 && !faults.on("single-month-accepted") {
+        if monate.len() == 1 && !faults.on(Fault::SingleMonthAccepted) {
             errs.push(
                 &at,
                 MINDESTBEZUG,
@@ -112,8 +114,8 @@ pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
         }
         let eigene: u64 = monate.iter().map(halbe).sum();
         let grenze = if alleinerziehend { 28 } else { 24 };
-        let geprueft = i == 0 || !faults.on("elternteil-limit-first-parent-only");
-        if eigene > grenze && geprueft && !faults.on("elternteil-limit-not-checked") {
+        let geprueft = i == 0 || !faults.on(Fault::ElternteilLimitFirstParentOnly);
+        if eigene > grenze && geprueft && !faults.on(Fault::ElternteilLimitNotChecked) {
             errs.push(
                 &at,
                 KONTINGENT_ELTERNTEIL,
@@ -123,8 +125,8 @@ pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
         let bonus = months(monate, Art::Bonus);
         if !bonus.is_empty()
             && (!(2..=4).contains(&bonus.len())
-                || !(consecutive(&bonus) || faults.on("bonus-consecutive-not-checked")))
-            && !faults.on("bonus-duration-not-checked")
+                || !(consecutive(&bonus) || faults.on(Fault::BonusConsecutiveNotChecked)))
+            && !faults.on(Fault::BonusDurationNotChecked)
         {
             errs.push(
                 &at,
@@ -137,7 +139,7 @@ pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
     let empty = Vec::new();
     let a = plan.elternteile.first().unwrap_or(&empty);
     let b = plan.elternteile.get(1).unwrap_or(&empty);
-    if !alleinerziehend && !faults.on("bonus-parallel-not-checked") {
+    if !alleinerziehend && !faults.on(Fault::BonusParallelNotChecked) {
         let (ba, bb) = (months(a, Art::Bonus), months(b, Art::Bonus));
         if ba != bb {
             errs.push(
@@ -147,12 +149,12 @@ pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
             );
         }
     }
-    if !plan.parallel_basis_ausnahme && !faults.on("parallel-basis-unlimited") {
+    if !plan.parallel_basis_ausnahme && !faults.on(Fault::ParallelBasisUnlimited) {
         let parallel: Vec<u64> = months(a, Art::Basis)
             .intersection(&months(b, Art::Basis))
             .copied()
             .collect();
-        let letzter = if faults.on("parallel-basis-before-12") {
+        let letzter = if faults.on(Fault::ParallelBasisBefore12) {
             11
         } else {
             12
@@ -165,14 +167,14 @@ pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
             );
         }
     }
-    if !faults.on("plus-gaps-accepted") {
+    if !faults.on(Fault::PlusGapsAccepted) {
         let luecke =
             |spaet: &BTreeSet<u64>| spaet.first().is_some_and(|m| *m != 15) || !consecutive(spaet);
         let spaet = |monate: &mut dyn Iterator<Item = &Monat>| -> BTreeSet<u64> {
             monate.map(|m| m.lebensmonat).filter(|m| *m >= 15).collect()
         };
         // Both parents' months together (per parent under `plus-luecke-per-parent`).
-        let verletzt = if faults.on("plus-luecke-per-parent") {
+        let verletzt = if faults.on(Fault::PlusLueckePerParent) {
             plan.elternteile
                 .iter()
                 .any(|e| luecke(&spaet(&mut e.iter())))
@@ -190,12 +192,12 @@ pub fn check(plan: &Plan, base: &str, faults: &Faults, errs: &mut Errors) {
     let (genutzt, verfuegbar) = kontingent(plan, faults);
     // Halves are compared exactly (whole Monatsbetraege, rounded down, under
     // `kontingent-halves-floored`).
-    let genutzt = if faults.on("kontingent-halves-floored") {
+    let genutzt = if faults.on(Fault::KontingentHalvesFloored) {
         genutzt / 2 * 2
     } else {
         genutzt
     };
-    if genutzt > verfuegbar && !faults.on("kontingent-not-checked") {
+    if genutzt > verfuegbar && !faults.on(Fault::KontingentNotChecked) {
         errs.push(
             &eltern,
             KONTINGENT_GESAMT,

@@ -2,6 +2,7 @@
 //! body reading and 422 problems, each with the faults that bend them, and
 //! the outermost fault layer for problem+json and X-Request-ID.
 
+use super::faults::Fault;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
@@ -21,17 +22,17 @@ use crate::common::validate::Errors;
 /// Bearer auth for an operation that needs `scope`.
 pub fn auth(st: &AppState, headers: &HeaderMap, scope: &str) -> Result<Principal, Problem> {
     let f = &st.faults;
-    if f.on("missing-token-accepted") && !headers.contains_key(AUTHORIZATION) {
+    if f.on(Fault::MissingTokenAccepted) && !headers.contains_key(AUTHORIZATION) {
         return Ok(Principal(crate::FULL_TOKEN.to_string()));
     }
-    if f.on("body-checked-before-auth")
+    if f.on(Fault::BodyCheckedBeforeAuth)
         && let Some(ct) = headers.get(CONTENT_TYPE)
         && !media_type_is_json(ct)
     {
         return Err(unsupported_media_type());
     }
     match authorize(&st.auth, headers, scope) {
-        Err(p) if p.status == StatusCode::FORBIDDEN && f.on("scope-not-checked") => {
+        Err(p) if p.status == StatusCode::FORBIDDEN && f.on(Fault::ScopeNotChecked) => {
             let token = headers
                 .get(AUTHORIZATION)
                 .and_then(|v| v.to_str().ok())
@@ -45,14 +46,14 @@ pub fn auth(st: &AppState, headers: &HeaderMap, scope: &str) -> Result<Principal
 /// Reads a JSON body: 415, 413, 400 as the interface prescribes.
 pub async fn body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Value, Problem> {
     let f = &st.faults;
-    if f.on("json-charset-rejected")
+    if f.on(Fault::JsonCharsetRejected)
         && headers
             .get(CONTENT_TYPE)
             .is_some_and(|v| v.as_bytes().contains(&b';'))
     {
         return Err(unsupported_media_type());
     }
-    if f.on("size-before-content-type")
+    if f.on(Fault::SizeBeforeContentType)
         && headers
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
@@ -66,7 +67,9 @@ pub async fn body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Valu
             format!("The request body exceeds {BODY_LIMIT} bytes."),
         ));
     }
-    if !f.on("content-type-ignored") && !headers.get(CONTENT_TYPE).is_some_and(media_type_is_json) {
+    if !f.on(Fault::ContentTypeIgnored)
+        && !headers.get(CONTENT_TYPE).is_some_and(media_type_is_json)
+    {
         // 415, after reading (and discarding, up to a bound) what the client
         // sends, so it reads the answer instead of a reset connection.
         let mut stream = body.into_data_stream();
@@ -79,16 +82,19 @@ pub async fn body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Valu
         }
         return read_json(headers, Body::empty(), &[JSON]).await;
     }
-    if !(f.on("content-type-ignored") || f.on("body-limit-ignored") || f.on("malformed-json-422")) {
+    if !(f.on(Fault::ContentTypeIgnored)
+        || f.on(Fault::BodyLimitIgnored)
+        || f.on(Fault::MalformedJson422))
+    {
         return read_json(headers, body, &[JSON]).await;
     }
-    if f.on("content-type-ignored") || f.on("body-limit-ignored") {
+    if f.on(Fault::ContentTypeIgnored) || f.on(Fault::BodyLimitIgnored) {
         // Read everything (up to 16 MiB) whatever the media type or size.
         let mut fixed = headers.clone();
-        if f.on("content-type-ignored") {
+        if f.on(Fault::ContentTypeIgnored) {
             fixed.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
         }
-        if f.on("body-limit-ignored") {
+        if f.on(Fault::BodyLimitIgnored) {
             let essence = fixed
                 .get(CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
@@ -146,7 +152,7 @@ fn unsupported_media_type() -> Problem {
 /// The 422 for collected errors (only the first under `first-error-only`).
 pub fn invalid(st: &AppState, errs: Errors) -> Problem {
     let mut p = errs.into_problem();
-    if st.faults.on("first-error-only") {
+    if st.faults.on(Fault::FirstErrorOnly) {
         p.errors.truncate(1);
     }
     p
@@ -158,28 +164,28 @@ pub async fn outer_faults(State(st): State<AppState>, req: Request, next: Next) 
     let sent_id = req.headers().get(&X_REQUEST_ID).cloned();
     let mut resp = next.run(req).await;
     let f = &st.faults;
-    if f.on(crate::common::encoding::JSON_LATIN1) {
+    if f.on(Fault::JsonLatin1) {
         resp = crate::common::encoding::json_as_latin1(resp).await;
     }
-    if f.on("errors-without-problem-json")
+    if f.on(Fault::ErrorsWithoutProblemJson)
         && (resp.status().is_client_error() || resp.status().is_server_error())
     {
         resp.headers_mut()
             .insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
     }
-    if f.on("request-id-not-echoed")
+    if f.on(Fault::RequestIdNotEchoed)
         && had_id
         && let Ok(v) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
     {
         resp.headers_mut().insert(X_REQUEST_ID, v);
     }
-    if f.on("request-id-length-unchecked")
+    if f.on(Fault::RequestIdLengthUnchecked)
         && let Some(v) = sent_id
     {
         // Echoes whatever the client sent, also when it is not a valid id.
         resp.headers_mut().insert(X_REQUEST_ID, v);
     }
-    if f.on("request-id-not-generated") && !had_id {
+    if f.on(Fault::RequestIdNotGenerated) && !had_id {
         resp.headers_mut().remove(X_REQUEST_ID);
     }
     resp

@@ -5,6 +5,7 @@
 //! (§ 2 Abs. 3), the 1,800 EUR maximum and 300 EUR minimum (§ 2 Abs. 1, 4),
 //! Geschwisterbonus and Mehrlingszuschlag (§ 2a) and ElterngeldPlus (§ 4a).
 
+use super::faults::Fault;
 use crate::Faults;
 
 /// Kind of a Lebensmonat in a plan.
@@ -56,9 +57,9 @@ const MEHRLINGSZUSCHLAG: u64 = 30_000;
 /// `n / d` rounded half-up (or truncated under `rounding-truncates`, or
 /// half to even under `rounding-half-even`).
 fn div(n: u64, d: u64, faults: &Faults) -> u64 {
-    if faults.on("rounding-truncates") {
+    if faults.on(Fault::RoundingTruncates) {
         n / d
-    } else if faults.on("rounding-half-even") && (n % d) * 2 == d {
+    } else if faults.on(Fault::RoundingHalfEven) && (n % d) * 2 == d {
         let q = n / d;
         if q.is_multiple_of(2) { q } else { q + 1 }
     } else {
@@ -68,14 +69,14 @@ fn div(n: u64, d: u64, faults: &Faults) -> u64 {
 
 /// The Ersatzrate for a monthly income in cents, in tenths of a percent (670 = 67 %).
 pub fn ersatzrate(einkommen: u64, faults: &Faults) -> u64 {
-    let obere = if faults.on("degression-from-1000") {
+    let obere = if faults.on(Fault::DegressionFrom1000) {
         UNTERE_SCHWELLE
     } else {
         OBERE_SCHWELLE
     };
     // Steps: full 2-EUR steps, or (fault) the exact fraction rounded half-up.
     let stufen = |abstand: u64| -> u64 {
-        if faults.on("partial-steps-counted") {
+        if faults.on(Fault::PartialStepsCounted) {
             (abstand + STUFE / 2) / STUFE
         } else {
             abstand / STUFE
@@ -83,7 +84,7 @@ pub fn ersatzrate(einkommen: u64, faults: &Faults) -> u64 {
     };
     if einkommen < UNTERE_SCHWELLE {
         let rate = 670 + stufen(UNTERE_SCHWELLE - einkommen);
-        if faults.on("no-upper-rate-limit") {
+        if faults.on(Fault::NoUpperRateLimit) {
             rate
         } else {
             rate.min(1000)
@@ -92,7 +93,7 @@ pub fn ersatzrate(einkommen: u64, faults: &Faults) -> u64 {
         670
     } else {
         let minus = stufen(einkommen - obere);
-        if faults.on("no-lower-rate-limit") {
+        if faults.on(Fault::NoLowerRateLimit) {
             670u64.saturating_sub(minus)
         } else {
             670u64.saturating_sub(minus).max(650)
@@ -107,13 +108,13 @@ fn einkommensanteil(g: &Grundlagen, nach: u64, faults: &Faults) -> u64 {
     let (rate, basis) = if nach == 0 {
         (ersatzrate(vor, faults), vor)
     } else {
-        let gedeckelt = if faults.on("income-after-birth-uncapped") {
+        let gedeckelt = if faults.on(Fault::IncomeAfterBirthUncapped) {
             vor
         } else {
             vor.min(DECKEL_VOR_GEBURT)
         };
         let differenz = gedeckelt.saturating_sub(nach);
-        let rate = if faults.on("rate-from-difference") {
+        let rate = if faults.on(Fault::RateFromDifference) {
             ersatzrate(differenz, faults)
         } else {
             ersatzrate(vor, faults)
@@ -124,7 +125,7 @@ fn einkommensanteil(g: &Grundlagen, nach: u64, faults: &Faults) -> u64 {
 }
 
 fn mindest(betrag: u64, minimum: u64, faults: &Faults) -> u64 {
-    if faults.on("no-minimum-amount") {
+    if faults.on(Fault::NoMinimumAmount) {
         betrag
     } else {
         betrag.max(minimum)
@@ -133,7 +134,7 @@ fn mindest(betrag: u64, minimum: u64, faults: &Faults) -> u64 {
 
 fn geschwister(betrag: u64, minimum: u64, faults: &Faults) -> u64 {
     let zehn = div(betrag, 10, faults);
-    if faults.on("geschwisterbonus-no-minimum") {
+    if faults.on(Fault::GeschwisterbonusNoMinimum) {
         zehn
     } else {
         zehn.max(minimum)
@@ -141,7 +142,7 @@ fn geschwister(betrag: u64, minimum: u64, faults: &Faults) -> u64 {
 }
 
 fn mehrlinge(g: &Grundlagen, zuschlag: u64, faults: &Faults) -> u64 {
-    let weitere = if faults.on("mehrlingszuschlag-per-child") {
+    let weitere = if faults.on(Fault::MehrlingszuschlagPerChild) {
         g.anzahl_kinder
     } else {
         g.anzahl_kinder.saturating_sub(1)
@@ -152,7 +153,7 @@ fn mehrlinge(g: &Grundlagen, zuschlag: u64, faults: &Faults) -> u64 {
 /// Basiselterngeld for a Lebensmonat with income `nach` after the birth.
 pub fn basis(g: &Grundlagen, nach: u64, faults: &Faults) -> u64 {
     let mut betrag = einkommensanteil(g, nach, faults);
-    if !faults.on("no-maximum-amount") {
+    if !faults.on(Fault::NoMaximumAmount) {
         betrag = betrag.min(HOECHSTBETRAG);
     }
     betrag = mindest(betrag, MINDESTBETRAG, faults);
@@ -168,10 +169,10 @@ pub fn basis(g: &Grundlagen, nach: u64, faults: &Faults) -> u64 {
 /// with income `nach` after the birth.
 pub fn plus(g: &Grundlagen, nach: u64, faults: &Faults) -> u64 {
     let ohne = basis(g, 0, faults);
-    if faults.on("plus-not-halved") && nach == 0 {
+    if faults.on(Fault::PlusNotHalved) && nach == 0 {
         return ohne;
     }
-    let deckel = if faults.on("plus-halved-before-bonuses") {
+    let deckel = if faults.on(Fault::PlusHalvedBeforeBonuses) {
         // Halves the amount before the bonuses and adds them in full.
         let ohne_boni = Grundlagen {
             geschwisterbonus: false,
@@ -192,13 +193,13 @@ pub fn plus(g: &Grundlagen, nach: u64, faults: &Faults) -> u64 {
     } else {
         0
     };
-    let zuschlag = if faults.on("plus-mehrlinge-full") {
+    let zuschlag = if faults.on(Fault::PlusMehrlingeFull) {
         MEHRLINGSZUSCHLAG
     } else {
         MEHRLINGSZUSCHLAG / 2
     };
     let mit_einkommen = anteil + bonus + mehrlinge(g, zuschlag, faults);
-    if faults.on("plus-cap-missing") {
+    if faults.on(Fault::PlusCapMissing) {
         mit_einkommen
     } else {
         mit_einkommen.min(deckel)
@@ -210,7 +211,7 @@ pub fn monatsbetrag(g: &Grundlagen, art: Art, nach: u64, faults: &Faults) -> u64
     match art {
         Art::Basis => basis(g, nach, faults),
         Art::Plus => plus(g, nach, faults),
-        Art::Bonus if faults.on("bonus-as-basis") => basis(g, nach, faults),
+        Art::Bonus if faults.on(Fault::BonusAsBasis) => basis(g, nach, faults),
         Art::Bonus => plus(g, nach, faults),
     }
 }
