@@ -115,7 +115,7 @@ fault_catalogue! {
         "An Idempotency-Key reused with a different body is treated as a new request.";
     ReplayNotMarked = "replay-not-marked", "MW-ANM-011",
         "A replayed response carries no Idempotent-Replayed header.";
-    FailedRequestStoredUnderKey = "failed-request-stored-under-key", "MW-ANM-012",
+    IdempotencyStoresErrors = "idempotency-stores-errors", "MW-ANM-012",
         "A refused Anmeldung is remembered under its Idempotency-Key, so the corrected body is refused as key reuse.";
     IdempotencyKeyUnchecked = "idempotency-key-unchecked", "MW-ANM-013",
         "An Idempotency-Key that is too long or holds invisible characters is accepted.";

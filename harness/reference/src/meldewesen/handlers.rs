@@ -333,7 +333,7 @@ async fn anmeldung(st: &AppState, headers: &HeaderMap, body: Body) -> Answer {
         Ok(a) => a,
         Err(p) => {
             if let Some(key) = &key
-                && st.faults.on(Fault::FailedRequestStoredUnderKey)
+                && st.faults.on(Fault::IdempotencyStoresErrors)
             {
                 let refused = StoredResponse::json(p.status, p.render("/anmeldungen"));
                 let (op, body) = (idem_op(st, "anmeldungen"), idem_body(st, &value));
