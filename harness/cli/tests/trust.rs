@@ -222,8 +222,17 @@ async fn forgeries_and_partial_runs_never_decide_a_cell() {
     #[cfg(unix)]
     std::os::unix::fs::symlink(d.join("nowhere.json"), registry.join("gone.json"))
         .expect("symlink");
+    // A link back to the folder itself is not followed (no endless walk).
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&registry, registry.join("certifier/loop")).expect("symlink");
 
     let m = matrix(&registry, &trusted, d);
+    // Every file once: 3 by the certifier, 2 forged, 2 that are not reports.
+    assert_eq!(
+        m["rows"].as_array().expect("rows").len(),
+        if cfg!(unix) { 7 } else { 6 },
+        "{m:#}"
+    );
     let cell = only_cell(&m);
     assert_eq!(cell["shows"], "not_conformant", "{m:#}");
     assert_eq!(cell["decided_by"], "certifier/not-conformant.json");

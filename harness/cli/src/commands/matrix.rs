@@ -19,6 +19,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use konform_model::report::OverallVerdict;
 use konform_report::render::{class_label, overall_label};
 use konform_report::validity::{self, Standing, Trust};
 use konform_seal::KeyRing;
@@ -58,6 +59,9 @@ pub struct Row {
     pub problems: Vec<String>,
     #[serde(skip)]
     finished: Option<OffsetDateTime>,
+    /// The recorded verdict, typed (what `verdict` shows as a label).
+    #[serde(skip)]
+    overall: Option<OverallVerdict>,
 }
 
 /// What a cell shows.
@@ -134,8 +138,11 @@ fn report_files(dir: &Path, into: &mut Vec<(PathBuf, Option<String>)>) {
         }
     };
     for entry in entries {
-        let path = match entry {
-            Ok(entry) => entry.path(),
+        // The entry's own type: a symbolic link is not followed into a
+        // folder (a link to a parent would recurse forever); a link to a
+        // file is read like a file, and a dangling one is listed as invalid.
+        let (path, is_dir) = match entry {
+            Ok(entry) => (entry.path(), entry.file_type().is_ok_and(|t| t.is_dir())),
             Err(e) => {
                 into.push((
                     dir.to_path_buf(),
@@ -144,7 +151,7 @@ fn report_files(dir: &Path, into: &mut Vec<(PathBuf, Option<String>)>) {
                 continue;
             }
         };
-        if path.is_dir() {
+        if is_dir {
             report_files(&path, into);
         } else if path.extension().is_some_and(|e| e == "json") {
             into.push((path, None));
@@ -167,6 +174,7 @@ fn row_for(path: &Path, listing_error: Option<String>, dir: &Path, trust: &Trust
         decides: false,
         problems: Vec::new(),
         finished: None,
+        overall: None,
     };
     if let Some(e) = listing_error {
         row.problems.push(e);
@@ -190,6 +198,7 @@ fn row_for(path: &Path, listing_error: Option<String>, dir: &Path, trust: &Trust
         ));
         row.suite = Some(format!("{}@{}", report.suite.id, report.suite.version));
         row.verdict = Some(overall_label(report.verdict).to_string());
+        row.overall = Some(report.verdict);
         row.classes = report
             .classes
             .iter()
@@ -249,10 +258,10 @@ pub fn build(dir: &Path, trust: &Trust) -> Result<Matrix, CliError> {
             continue;
         }
         if row.decides {
-            cell.shows = match row.verdict.as_deref() {
-                Some("Conformant") => Shows::Conformant,
-                Some("Not conformant") => Shows::NotConformant,
-                _ => Shows::Incomplete,
+            cell.shows = match row.overall {
+                Some(OverallVerdict::Conformant) => Shows::Conformant,
+                Some(OverallVerdict::NotConformant) => Shows::NotConformant,
+                Some(OverallVerdict::Incomplete) | None => Shows::Incomplete,
             };
             cell.decided_by = Some(row.file.clone());
             decided[i] = true;
