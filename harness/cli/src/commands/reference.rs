@@ -43,7 +43,10 @@ pub async fn run(command: ReferenceCommand) -> Result<i32, CliError> {
                 faults.iter().map(|f| f.requirements().join(", ")).collect();
             let req_width = requirements.iter().map(String::len).max().unwrap_or(0);
             for (f, reqs) in faults.iter().zip(&requirements) {
-                println!("{:width$}  {reqs:req_width$}  {}", f.name, f.description);
+                println!(
+                    "{:width$}  {reqs:req_width$}  since {:5}  {}",
+                    f.name, f.since, f.description
+                );
             }
             println!("{} faults", faults.len());
             Ok(0)

@@ -9,7 +9,7 @@ use crate::faults::fault_catalogue;
 fault_catalogue! {
     ServiceDescriptionWrongClasses = "service-description-wrong-classes", "EG-QS-001",
         "GET / claims no conformance classes.";
-    JsonLatin1 = "json-latin1", "EG-QS-014",
+    JsonLatin1 = "json-latin1", "EG-QS-014" since "1.1.0",
         "JSON bodies with umlauts are sent in ISO-8859-1 instead of UTF-8.";
     ErrorsWithoutProblemJson = "errors-without-problem-json", "EG-QS-002",
         "Error bodies are sent as application/json instead of application/problem+json.";
@@ -112,88 +112,88 @@ fault_catalogue! {
     IbanUnmasked = "iban-unmasked", "EG-ANT-011",
         "The Antrag representation returns the full IBAN.";
     // ---- caught by suite 1.1.0 (boundaries, order of checks, idempotency, state)
-    BodyCheckedBeforeAuth = "body-checked-before-auth", "EG-QS-005",
+    BodyCheckedBeforeAuth = "body-checked-before-auth", "EG-QS-005" since "1.1.0",
         "A body with a wrong Content-Type gets 415 before the token is checked (no 401).";
-    NullOptionalMemberIgnored = "null-optional-member-ignored", "EG-QS-020",
+    NullOptionalMemberIgnored = "null-optional-member-ignored", "EG-QS-020" since "1.1.0",
         "An optional member given as null is treated as absent instead of refused with TYPE.";
-    RequestIdLengthUnchecked = "request-id-length-unchecked", "EG-QS-015",
+    RequestIdLengthUnchecked = "request-id-length-unchecked", "EG-QS-015" since "1.1.0",
         "Any X-Request-ID is echoed, also one of 201 characters or with a space.";
-    JsonCharsetRejected = "json-charset-rejected", "EG-QS-016",
+    JsonCharsetRejected = "json-charset-rejected", "EG-QS-016" since "1.1.0",
         "application/json with a charset parameter is refused with 415.";
-    SizeBeforeContentType = "size-before-content-type", "EG-QS-017",
+    SizeBeforeContentType = "size-before-content-type", "EG-QS-017" since "1.1.0",
         "A body over 1 MiB gets 413 before its Content-Type is checked (no 415).";
-    LengthCountedInBytes = "length-counted-in-bytes", "EG-QS-018",
+    LengthCountedInBytes = "length-counted-in-bytes", "EG-QS-018" since "1.1.0",
         "Name lengths are counted in UTF-8 bytes: 200 characters with umlauts are refused with LENGTH.";
-    BlankStringsAccepted = "blank-strings-accepted", "EG-QS-019",
+    BlankStringsAccepted = "blank-strings-accepted", "EG-QS-019" since "1.1.0",
         "Names made of whitespace only are accepted.";
-    EmptyArraysLength = "empty-arrays-length", "EG-QS-019",
+    EmptyArraysLength = "empty-arrays-length", "EG-QS-019" since "1.1.0",
         "An empty vornamen or elternteile array is refused with LENGTH instead of REQUIRED.";
-    RoundingHalfEven = "rounding-half-even", "EG-BER-001",
+    RoundingHalfEven = "rounding-half-even", "EG-BER-001" since "1.1.0",
         "Exact halves of a cent are rounded to even (banker's rounding) instead of up.";
-    PlusMehrlingeFull = "plus-mehrlinge-full", "EG-BER-011",
+    PlusMehrlingeFull = "plus-mehrlinge-full", "EG-BER-011" since "1.1.0",
         "ElterngeldPlus with income after the birth adds the full 300 EUR Mehrlingszuschlag instead of 150 EUR.";
-    PlusHalvedBeforeBonuses = "plus-halved-before-bonuses", "EG-BER-012",
+    PlusHalvedBeforeBonuses = "plus-halved-before-bonuses", "EG-BER-012" since "1.1.0",
         "ElterngeldPlus without income halves the amount before Geschwisterbonus and Mehrlingszuschlag and adds them in full.";
-    LebensmonatDoppeltAtFirst = "lebensmonat-doppelt-at-first", "EG-BER-016",
+    LebensmonatDoppeltAtFirst = "lebensmonat-doppelt-at-first", "EG-BER-016" since "1.1.0",
         "LEBENSMONAT_DOPPELT points at the first occurrence of the Lebensmonat instead of the repeated one.";
-    BerechnungAppliesPlanRules = "berechnung-applies-plan-rules", "EG-BER-017",
+    BerechnungAppliesPlanRules = "berechnung-applies-plan-rules", "EG-BER-017" since "1.1.0",
         "POST /berechnungen refuses months that break a plan rule (Basis after the 14th Lebensmonat).";
-    PartnermonateBasisOnly = "partnermonate-basis-only", "EG-PLAN-001",
+    PartnermonateBasisOnly = "partnermonate-basis-only", "EG-PLAN-001" since "1.1.0",
         "The Partnermonate are granted only when each parent plans at least two Basis months.";
-    PartnermonateByCount = "partnermonate-by-count", "EG-PLAN-001",
+    PartnermonateByCount = "partnermonate-by-count", "EG-PLAN-001" since "1.1.0",
         "The Partnermonate are granted whenever the plan has two Elternteile, also when one plans no month.";
-    KontingentHalvesFloored = "kontingent-halves-floored", "EG-PLAN-002",
+    KontingentHalvesFloored = "kontingent-halves-floored", "EG-PLAN-002" since "1.1.0",
         "The Monatsbetraege of both parents are rounded down to whole ones before the contingent check (14.5 passes).";
-    ElternteilLimitFirstParentOnly = "elternteil-limit-first-parent-only", "EG-PLAN-003",
+    ElternteilLimitFirstParentOnly = "elternteil-limit-first-parent-only", "EG-PLAN-003" since "1.1.0",
         "The 12 Monatsbetraege limit of one parent is checked for the first Elternteil only.";
-    ParallelBasisBefore12 = "parallel-basis-before-12", "EG-PLAN-005",
+    ParallelBasisBefore12 = "parallel-basis-before-12", "EG-PLAN-005" since "1.1.0",
         "A parallel Basis month is allowed only before the 12th Lebensmonat (12 is refused).";
-    BonusConsecutiveNotChecked = "bonus-consecutive-not-checked", "EG-PLAN-007",
+    BonusConsecutiveNotChecked = "bonus-consecutive-not-checked", "EG-PLAN-007" since "1.1.0",
         "Partnerschaftsbonus months need not be consecutive (only their number is checked).";
-    PlusLueckePerParent = "plus-luecke-per-parent", "EG-PLAN-009",
+    PlusLueckePerParent = "plus-luecke-per-parent", "EG-PLAN-009" since "1.1.0",
         "The months from the 15th on are checked per parent, so one parent cannot continue where the other stops.";
-    PlanRulesDespiteFieldErrors = "plan-rules-despite-field-errors", "EG-PLAN-011",
+    PlanRulesDespiteFieldErrors = "plan-rules-despite-field-errors", "EG-PLAN-011" since "1.1.0",
         "The plan rules also run on a plan with invalid fields, over its valid months.";
-    IbanLowercaseNormalised = "iban-lowercase-normalised", "EG-ANT-004",
+    IbanLowercaseNormalised = "iban-lowercase-normalised", "EG-ANT-004" since "1.1.0",
         "The IBAN is upper-cased before it is checked, so a lower-case IBAN is accepted.";
-    RueckwirkungAllParents = "rueckwirkung-all-parents", "EG-ANT-005",
+    RueckwirkungAllParents = "rueckwirkung-all-parents", "EG-ANT-005" since "1.1.0",
         "RUECKWIRKUNG is also applied to the months of the other parent (elternteile/1).";
-    LebensmonatEndOfMonthClamped = "lebensmonat-end-of-month-clamped", "EG-ANT-005",
+    LebensmonatEndOfMonthClamped = "lebensmonat-end-of-month-clamped", "EG-ANT-005" since "1.1.0",
         "A Lebensmonat whose day does not exist in its month begins on that month's last day (29 February) instead of the 1st of the next.";
-    RueckwirkungFirstOnly = "rueckwirkung-first-only", "EG-ANT-005",
+    RueckwirkungFirstOnly = "rueckwirkung-first-only", "EG-ANT-005" since "1.1.0",
         "Only the first month that is too old is refused with RUECKWIRKUNG.";
-    EingangAmGeburtstagRefused = "eingang-am-geburtstag-refused", "EG-ANT-006",
+    EingangAmGeburtstagRefused = "eingang-am-geburtstag-refused", "EG-ANT-006" since "1.1.0",
         "An Antrag that arrives on the birth date is refused with EINGANG_VOR_GEBURT.";
-    EinkommensgrenzeCutoffLate = "einkommensgrenze-cutoff-late", "EG-ANT-007",
+    EinkommensgrenzeCutoffLate = "einkommensgrenze-cutoff-late", "EG-ANT-007" since "1.1.0",
         "The 175,000 EUR limit applies to births after 2025-04-01 only; a child born on 2025-04-01 gets the older limit.";
-    AntragPlanRulesLast = "antrag-plan-rules-last", "EG-ANT-008",
+    AntragPlanRulesLast = "antrag-plan-rules-last", "EG-ANT-008" since "1.1.0",
         "The plan rules of an Antrag are checked only when every other field is valid.";
-    IdempotencyComparesRawBytes = "idempotency-compares-raw-bytes", "EG-ANT-009",
+    IdempotencyComparesRawBytes = "idempotency-compares-raw-bytes", "EG-ANT-009" since "1.1.0",
         "A replay is recognised only when the body bytes are identical (other member order or whitespace is a key reuse).";
-    IdempotentReplayWithoutEtag = "idempotent-replay-without-etag", "EG-ANT-009",
+    IdempotentReplayWithoutEtag = "idempotent-replay-without-etag", "EG-ANT-009" since "1.1.0",
         "A replayed Antrag carries no ETag header.";
-    EinkommensgrenzeFlat = "einkommensgrenze-flat", "EG-ANT-013",
+    EinkommensgrenzeFlat = "einkommensgrenze-flat", "EG-ANT-013" since "1.1.0",
         "175,000 EUR is the income limit for every birth, also before 2025-04-01.";
-    EinkommensgrenzeAlleinerziehendIgnored = "einkommensgrenze-alleinerziehend-ignored", "EG-ANT-013",
+    EinkommensgrenzeAlleinerziehendIgnored = "einkommensgrenze-alleinerziehend-ignored", "EG-ANT-013" since "1.1.0",
         "For births before 2025-04-01 an alleinerziehend parent gets the limit for couples.";
-    DateRollover = "date-rollover", "EG-ANT-014",
+    DateRollover = "date-rollover", "EG-ANT-014" since "1.1.0",
         "Dates past the end of their month roll over (2025-02-29 is read as 2025-03-01).";
-    GermanDateAccepted = "german-date-accepted", "EG-ANT-014",
+    GermanDateAccepted = "german-date-accepted", "EG-ANT-014" since "1.1.0",
         "Dates in the German form DD.MM.YYYY are accepted.";
-    AntragBerechnungIgnoresKind = "antrag-berechnung-ignores-kind", "EG-ANT-015",
+    AntragBerechnungIgnoresKind = "antrag-berechnung-ignores-kind", "EG-ANT-015" since "1.1.0",
         "The Berechnung of an Antrag ignores kind.anzahlKinder (no Mehrlingszuschlag).";
-    AntragBerechnungAllParents = "antrag-berechnung-all-parents", "EG-ANT-015",
+    AntragBerechnungAllParents = "antrag-berechnung-all-parents", "EG-ANT-015" since "1.1.0",
         "The Berechnung of an Antrag includes the other parent's months.";
-    NamesStoredAsLatin1 = "names-stored-as-latin1", "EG-ANT-016",
+    NamesStoredAsLatin1 = "names-stored-as-latin1", "EG-ANT-016" since "1.1.0",
         "Names are stored in ISO 8859-1: characters outside it come back as '?'.";
-    IdempotencyKeyLengthUnchecked = "idempotency-key-length-unchecked", "EG-ANT-017",
+    IdempotencyKeyLengthUnchecked = "idempotency-key-length-unchecked", "EG-ANT-017" since "1.1.0",
         "An Idempotency-Key longer than 255 characters is accepted.";
-    IdempotencyAfterValidation = "idempotency-after-validation", "EG-ANT-018",
+    IdempotencyAfterValidation = "idempotency-after-validation", "EG-ANT-018" since "1.1.0",
         "The body is validated before the Idempotency-Key is checked and looked up.";
-    IdempotencyStoresErrors = "idempotency-stores-errors", "EG-ANT-019",
+    IdempotencyStoresErrors = "idempotency-stores-errors", "EG-ANT-019" since "1.1.0",
         "A 422 answer is stored under its Idempotency-Key, so the key cannot be used for the corrected Antrag.";
-    IdempotencyKeyNotScopedPerOperation = "idempotency-key-not-scoped-per-operation", "EG-ANT-020",
+    IdempotencyKeyNotScopedPerOperation = "idempotency-key-not-scoped-per-operation", "EG-ANT-020" since "1.1.0",
         "Idempotency-Keys are stored for every POST under the key alone, not per operation.";
-    IbanDeOnly = "iban-de-only", "EG-ANT-021",
+    IbanDeOnly = "iban-de-only", "EG-ANT-021" since "1.1.0",
         "Only German IBANs are accepted; valid IBANs of other countries are refused with IBAN_FORMAT.";
 }

@@ -10,7 +10,7 @@ use crate::faults::fault_catalogue;
 fault_catalogue! {
     ServiceDescriptionWrongVersion = "service-description-wrong-version", "KFZ-QS-001",
         "GET / names version 1.1 instead of 1.0.";
-    JsonLatin1 = "json-latin1", "KFZ-QS-020",
+    JsonLatin1 = "json-latin1", "KFZ-QS-020" since "1.1.0",
         "JSON bodies with umlauts are sent in ISO-8859-1 instead of UTF-8.";
     ErrorsWithoutProblemJson = "errors-without-problem-json", "KFZ-QS-002",
         "Error bodies are sent as application/json instead of application/problem+json.";
@@ -44,33 +44,33 @@ fault_catalogue! {
         "An Umschreibung without If-Match is carried out.";
     StaleEtagAccepted = "stale-etag-accepted", "KFZ-QS-019",
         "An Umschreibung with a stale If-Match is carried out (lost update).";
-    BodyCheckedBeforeAuth = "body-checked-before-auth", "KFZ-QS-006",
+    BodyCheckedBeforeAuth = "body-checked-before-auth", "KFZ-QS-006" since "1.1.0",
         "The request body (Content-Type, JSON syntax) of a reservation or Zulassung is read before the token is checked.";
-    RequestIdLimitOffByOne = "request-id-limit-off-by-one", "KFZ-QS-007",
+    RequestIdLimitOffByOne = "request-id-limit-off-by-one", "KFZ-QS-007" since "1.1.0",
         "An X-Request-ID of exactly 200 characters is replaced by a generated one instead of being echoed.";
-    InsufficientScopeWithoutScope = "insufficient-scope-without-scope", "KFZ-QS-021",
+    InsufficientScopeWithoutScope = "insufficient-scope-without-scope", "KFZ-QS-021" since "1.1.0",
         "A 403 challenge says error=\"insufficient_scope\" but does not name the scope the operation needs.";
-    RequestIdLengthUnchecked = "request-id-length-unchecked", "KFZ-QS-022",
+    RequestIdLengthUnchecked = "request-id-length-unchecked", "KFZ-QS-022" since "1.1.0",
         "An X-Request-ID longer than 200 characters is echoed instead of replaced by a generated one.";
-    IdempotencyKeyLengthUnchecked = "idempotency-key-length-unchecked", "KFZ-QS-023",
+    IdempotencyKeyLengthUnchecked = "idempotency-key-length-unchecked", "KFZ-QS-023" since "1.1.0",
         "An Idempotency-Key longer than 255 characters is honoured instead of refused with 400.";
-    IdempotencyKeyLimitOffByOne = "idempotency-key-limit-off-by-one", "KFZ-QS-023",
+    IdempotencyKeyLimitOffByOne = "idempotency-key-limit-off-by-one", "KFZ-QS-023" since "1.1.0",
         "An Idempotency-Key of exactly 255 characters is refused with 400.";
-    IdempotencyKeyNotScopedPerOperation = "idempotency-key-not-scoped-per-operation", "KFZ-QS-024",
+    IdempotencyKeyNotScopedPerOperation = "idempotency-key-not-scoped-per-operation", "KFZ-QS-024" since "1.1.0",
         "Idempotency keys are shared by both operations: a key used for a reservation cannot be used for a Zulassung.";
-    IdempotencyComparesRawBytes = "idempotency-compares-raw-bytes", "KFZ-QS-025",
+    IdempotencyComparesRawBytes = "idempotency-compares-raw-bytes", "KFZ-QS-025" since "1.1.0",
         "A repeated body is compared as text, so the same members in another order count as a different body.";
-    IdempotencyStoresErrors = "idempotency-stores-errors", "KFZ-QS-026",
+    IdempotencyStoresErrors = "idempotency-stores-errors", "KFZ-QS-026" since "1.1.0",
         "A request refused with 422 binds its Idempotency-Key, so the corrected request is refused as a key reuse.";
-    IdempotentReplayWithoutLocation = "idempotent-replay-without-location", "KFZ-QS-027",
+    IdempotentReplayWithoutLocation = "idempotent-replay-without-location", "KFZ-QS-027" since "1.1.0",
         "A replayed 201 repeats status and body but leaves out the Location header.";
-    JsonCharsetRejected = "json-charset-rejected", "KFZ-QS-028",
+    JsonCharsetRejected = "json-charset-rejected", "KFZ-QS-028" since "1.1.0",
         "A body sent as application/json; charset=utf-8 is refused with 415.";
-    IfMatchAfterValidation = "if-match-after-validation", "KFZ-QS-029",
+    IfMatchAfterValidation = "if-match-after-validation", "KFZ-QS-029" since "1.1.0",
         "An Umschreibung validates its body before it looks at If-Match, so an invalid body hides a missing or stale tag.";
-    IdempotencyAfterValidation = "idempotency-after-validation", "KFZ-QS-030",
+    IdempotencyAfterValidation = "idempotency-after-validation", "KFZ-QS-030" since "1.1.0",
         "The Idempotency-Key (its format and an earlier use) is looked at only after the body was validated.";
-    ConflictsBeforeValidation = "conflicts-before-validation", "KFZ-QS-031",
+    ConflictsBeforeValidation = "conflicts-before-validation", "KFZ-QS-031" since "1.1.0",
         "A Zulassung for a FIN in operation, or an Umschreibung of a vehicle außer Betrieb, gets 409 before its body is validated.";
 
     ReservationPinSevenDigits = "reservation-pin-seven-digits", "KFZ-RES-001",
@@ -101,15 +101,15 @@ fault_catalogue! {
         "An expired reservation still lets its PIN assign the plate.";
     ExpiredPlateStaysBlocked = "expired-plate-stays-blocked", "KFZ-RES-011",
         "A plate whose reservation expired cannot be reserved again.";
-    KennzeichenLengthInBytes = "kennzeichen-length-in-bytes", "KFZ-RES-007",
+    KennzeichenLengthInBytes = "kennzeichen-length-in-bytes", "KFZ-RES-007" since "1.1.0",
         "The length of a Kennzeichen is counted in UTF-8 bytes, so an umlaut counts twice.";
-    KennzeichenLengthAsciiOnly = "kennzeichen-length-counts-ascii-only", "KFZ-RES-007",
+    KennzeichenLengthAsciiOnly = "kennzeichen-length-counts-ascii-only", "KFZ-RES-007" since "1.1.0",
         "The length of a Kennzeichen counts only A-Z and digits, so an umlaut does not count at all.";
-    PlateReservableAfterZulassung = "plate-reservable-after-zulassung", "KFZ-RES-009",
+    PlateReservableAfterZulassung = "plate-reservable-after-zulassung", "KFZ-RES-009" since "1.1.0",
         "Plates assigned by Zulassungen made at runtime are not blocked for reservations (only the seed vehicles' plates are).";
-    EingeloesteReservierungExpires = "eingeloeste-reservierung-expires", "KFZ-RES-012",
+    EingeloesteReservierungExpires = "eingeloeste-reservierung-expires", "KFZ-RES-012" since "1.1.0",
         "The test hook lets a reservation that was used for a Zulassung expire (abgelaufen) instead of refusing with 409.";
-    GueltigBisIsReservationTime = "gueltig-bis-is-reservation-time", "KFZ-RES-013",
+    GueltigBisIsReservationTime = "gueltig-bis-is-reservation-time", "KFZ-RES-013" since "1.1.0",
         "gueltigBis shows the moment of the reservation instead of the end of its 90 days (expiry itself works).";
 
     ZulassungWithoutLocation = "zulassung-without-location", "KFZ-ZUL-001",
@@ -138,47 +138,47 @@ fault_catalogue! {
         "A FIN that is already zugelassen can be registered again.";
     EvbReuseAllowed = "evb-reuse-allowed", "KFZ-ZUL-012",
         "An eVB-Nummer that was already used is accepted again.";
-    EvbFreedByAbs = "evb-freed-by-ausserbetriebsetzung", "KFZ-ZUL-012",
+    EvbFreedByAbs = "evb-freed-by-ausserbetriebsetzung", "KFZ-ZUL-012" since "1.1.0",
         "The eVB-Nummer of a vehicle außer Betrieb gesetzt counts as unused again.";
-    EvbFreedByUmschreibung = "evb-freed-by-umschreibung", "KFZ-ZUL-012",
+    EvbFreedByUmschreibung = "evb-freed-by-umschreibung", "KFZ-ZUL-012" since "1.1.0",
         "The eVB-Nummer an Umschreibung replaced counts as unused again.";
-    UmschreibungEvbOwnOnly = "umschreibung-evb-checked-against-own-only", "KFZ-ZUL-012",
+    UmschreibungEvbOwnOnly = "umschreibung-evb-checked-against-own-only", "KFZ-ZUL-012" since "1.1.0",
         "An Umschreibung refuses only the vehicle's own eVB-Nummer, not one used for another vehicle.";
-    UmschreibungEvbNotRecorded = "umschreibung-evb-not-recorded", "KFZ-ZUL-012",
+    UmschreibungEvbNotRecorded = "umschreibung-evb-not-recorded", "KFZ-ZUL-012" since "1.1.0",
         "The eVB-Nummer of an Umschreibung is not recorded as used, so a later Zulassung can use it again.";
-    FinCheckUsesFirstZulassung = "fin-check-uses-first-zulassung", "KFZ-ZUL-011",
+    FinCheckUsesFirstZulassung = "fin-check-uses-first-zulassung", "KFZ-ZUL-011" since "1.1.0",
         "The FIN check looks at the vehicle's first Zulassung, so after a Wiederzulassung the FIN can be registered a third time.";
     MissingHalterAccepted = "missing-halter-accepted", "KFZ-ZUL-013",
         "A Zulassung without halter is accepted with a placeholder Halter.";
     UmschreibungKeepsOldHalter = "umschreibung-keeps-old-halter", "KFZ-ZUL-014",
         "An Umschreibung answers 200 but keeps the previous Halter.";
-    UmschreibungKeepsOldSepa = "umschreibung-keeps-old-sepa-mandat", "KFZ-ZUL-014",
+    UmschreibungKeepsOldSepa = "umschreibung-keeps-old-sepa-mandat", "KFZ-ZUL-014" since "1.1.0",
         "An Umschreibung replaces Halter and eVB-Nummer but keeps the previous SEPA mandate.";
     UmschreibungAfterAbs = "umschreibung-after-ausserbetriebsetzung-allowed", "KFZ-ZUL-015",
         "A vehicle that is außer Betrieb gesetzt can be umgeschrieben.";
-    LengthOffByOne = "length-off-by-one", "KFZ-ZUL-016" also ["KFZ-ZUL-025"],
+    LengthOffByOne = "length-off-by-one", "KFZ-ZUL-016" also ["KFZ-ZUL-025"] since "1.1.0",
         "Strings of exactly their maximum length (200, Hausnummer 20) are refused with LENGTH.";
-    PlzLeadingZeroRejected = "plz-leading-zero-rejected", "KFZ-ZUL-017",
+    PlzLeadingZeroRejected = "plz-leading-zero-rejected", "KFZ-ZUL-017" since "1.1.0",
         "A Postleitzahl that starts with 0 (Dresden, 01067) is refused with PLZ_FORMAT.";
-    PinFormatUnchecked = "pin-format-unchecked", "KFZ-ZUL-018",
+    PinFormatUnchecked = "pin-format-unchecked", "KFZ-ZUL-018" since "1.1.0",
         "A reservierungsPin of the wrong shape is not refused with PIN_FORMAT but compared with the register's PIN.";
-    IbanDeRulesUnchecked = "iban-de-rules-unchecked", "KFZ-ZUL-006",
+    IbanDeRulesUnchecked = "iban-de-rules-unchecked", "KFZ-ZUL-006" since "1.1.0",
         "A German IBAN is checked like any other: 23 characters or letters in the BBAN pass if the check digits fit.";
-    LengthCountedInBytes = "length-counted-in-bytes", "KFZ-ZUL-016" also ["KFZ-ZUL-025"],
+    LengthCountedInBytes = "length-counted-in-bytes", "KFZ-ZUL-016" also ["KFZ-ZUL-025"] since "1.1.0",
         "String lengths are counted in UTF-8 bytes, so a name of 200 characters with umlauts is refused with LENGTH.";
-    BlankStringsAccepted = "blank-strings-accepted", "KFZ-ZUL-019" also ["KFZ-ZUL-025"],
+    BlankStringsAccepted = "blank-strings-accepted", "KFZ-ZUL-019" also ["KFZ-ZUL-025"] since "1.1.0",
         "Names, Straße, Hausnummer, Ort and Kontoinhaber of only whitespace are accepted.";
-    NamesStoredAsLatin1 = "names-stored-as-latin1", "KFZ-ZUL-020",
+    NamesStoredAsLatin1 = "names-stored-as-latin1", "KFZ-ZUL-020" since "1.1.0",
         "Free text is stored in ISO-8859-1: characters outside Latin-1 (ł, ř, 王) come back as '?'.";
-    NullOptionalMemberIgnored = "null-optional-member-ignored", "KFZ-ZUL-021",
+    NullOptionalMemberIgnored = "null-optional-member-ignored", "KFZ-ZUL-021" since "1.1.0",
         "An optional member that is null (kennzeichen, reservierungsPin, erkennungsnummer) is treated as absent instead of refused with TYPE.";
-    PinWithoutKennzeichenAccepted = "pin-without-kennzeichen-accepted", "KFZ-ZUL-022",
+    PinWithoutKennzeichenAccepted = "pin-without-kennzeichen-accepted", "KFZ-ZUL-022" since "1.1.0",
         "A reservierungsPin without kennzeichen is ignored and a plate is assigned.";
-    ZulassungKennzeichenUnchecked = "zulassung-kennzeichen-unchecked", "KFZ-ZUL-023",
+    ZulassungKennzeichenUnchecked = "zulassung-kennzeichen-unchecked", "KFZ-ZUL-023" since "1.1.0",
         "The kennzeichen of a Zulassung is only looked up in the register, not checked against the Kennzeichen rules.";
-    PinCheckedBeforeConflicts = "pin-checked-before-conflicts", "KFZ-ZUL-024",
+    PinCheckedBeforeConflicts = "pin-checked-before-conflicts", "KFZ-ZUL-024" since "1.1.0",
         "The reservierungsPin is compared with the plate's newest reservation before the state conflicts are checked.";
-    UmschreibungBodyUnvalidated = "umschreibung-body-unvalidated", "KFZ-ZUL-025",
+    UmschreibungBodyUnvalidated = "umschreibung-body-unvalidated", "KFZ-ZUL-025" since "1.1.0",
         "An Umschreibung checks only that its members are there, not their format rules (PLZ, IBAN, eVB-Nummer, lengths).";
 
     AbsNotPersisted = "ausserbetriebsetzung-not-persisted", "KFZ-ABS-001",
@@ -189,6 +189,6 @@ fault_catalogue! {
         "The plate of a vehicle außer Betrieb gesetzt stays blocked.";
     WiederzulassungRefused = "wiederzulassung-refused", "KFZ-ABS-004",
         "A FIN that was ever zugelassen cannot be registered again after an Außerbetriebsetzung.";
-    AbsParsesBody = "ausserbetriebsetzung-parses-body", "KFZ-ABS-005",
+    AbsParsesBody = "ausserbetriebsetzung-parses-body", "KFZ-ABS-005" since "1.1.0",
         "An Außerbetriebsetzung reads a body sent with it: other media types get 415, JSON members get 422.";
 }

@@ -25,7 +25,7 @@ fault_catalogue! {
     // ---- querschnitt
     ServiceDescriptionWrongVersion = "service-description-wrong-version", "MW-QS-001",
         "GET / names the version 1.1 instead of 1.0.";
-    JsonLatin1 = "json-latin1", "MW-QS-020",
+    JsonLatin1 = "json-latin1", "MW-QS-020" since "1.1.0",
         "JSON bodies with umlauts are sent in ISO-8859-1 instead of UTF-8.";
     ErrorsWithoutProblemJson = "errors-without-problem-json", "MW-QS-002",
         "4xx and 5xx answers carry a plain application/json {\"message\"} body instead of a problem document.";
@@ -66,31 +66,31 @@ fault_catalogue! {
     UnknownPath200 = "unknown-path-200", "MW-QS-019",
         "A path the interface does not define answers 200 with an empty object.";
     // ---- querschnitt, added in suite 1.1.0
-    BodyCheckedBeforeAuth = "body-checked-before-auth", "MW-QS-007",
+    BodyCheckedBeforeAuth = "body-checked-before-auth", "MW-QS-007" since "1.1.0",
         "The body of an Anmeldung, Abmeldung or Auskunft (Content-Type, size, JSON syntax) is read before the token is checked.";
-    RequestIdLimitOffByOne = "request-id-limit-off-by-one", "MW-QS-008",
+    RequestIdLimitOffByOne = "request-id-limit-off-by-one", "MW-QS-008" since "1.1.0",
         "An X-Request-ID of exactly 200 characters is replaced by a generated one instead of being echoed.";
-    RequestIdNotEchoedOnBodyErrors = "request-id-not-echoed-on-body-errors", "MW-QS-008",
+    RequestIdNotEchoedOnBodyErrors = "request-id-not-echoed-on-body-errors", "MW-QS-008" since "1.1.0",
         "400, 413 and 415 answers (raised before the handler sees the request) carry a generated X-Request-ID instead of the client's.";
-    PaginationSkipsItem = "pagination-skips-item", "MW-QS-016",
+    PaginationSkipsItem = "pagination-skips-item", "MW-QS-016" since "1.1.0",
         "links.next resumes after the first item of the next page, so one item per page is never listed.";
-    NextDropsLimit = "next-drops-limit", "MW-QS-016",
+    NextDropsLimit = "next-drops-limit", "MW-QS-016" since "1.1.0",
         "links.next leaves out the limit, so later pages have the default size.";
-    Limit100Refused = "limit-100-refused", "MW-QS-017",
+    Limit100Refused = "limit-100-refused", "MW-QS-017" since "1.1.0",
         "limit=100 is refused with 400 (the check is limit < 100).";
-    RequestIdLengthUnchecked = "request-id-length-unchecked", "MW-QS-021",
+    RequestIdLengthUnchecked = "request-id-length-unchecked", "MW-QS-021" since "1.1.0",
         "An X-Request-ID longer than 200 characters or holding spaces is echoed instead of replaced by a generated one.";
-    IfMatchAfterValidation = "if-match-after-validation", "MW-QS-022",
+    IfMatchAfterValidation = "if-match-after-validation", "MW-QS-022" since "1.1.0",
         "A correction reads and validates its body before it looks at If-Match, so a bad body hides a missing or stale tag.";
-    IdempotencyAfterValidation = "idempotency-after-validation", "MW-QS-022",
+    IdempotencyAfterValidation = "idempotency-after-validation", "MW-QS-022" since "1.1.0",
         "An earlier use of the Idempotency-Key is looked at only after the body was validated.";
-    ConflictsBeforeValidation = "conflicts-before-validation", "MW-QS-022",
+    ConflictsBeforeValidation = "conflicts-before-validation", "MW-QS-022" since "1.1.0",
         "An Abmeldung of a person who is not registered gets 409 before its body is validated.";
-    JsonCharsetRejected = "json-charset-rejected", "MW-QS-023",
+    JsonCharsetRejected = "json-charset-rejected", "MW-QS-023" since "1.1.0",
         "A body sent as application/json; charset=utf-8 is refused with 415.";
-    BadCursorFirstPage = "bad-cursor-first-page", "MW-QS-024",
+    BadCursorFirstPage = "bad-cursor-first-page", "MW-QS-024" since "1.1.0",
         "An empty cursor, or one the service never issued, gives the first page instead of 400.";
-    NamesStoredAsLatin1 = "names-stored-as-latin1", "MW-QS-025",
+    NamesStoredAsLatin1 = "names-stored-as-latin1", "MW-QS-025" since "1.1.0",
         "Text is stored in ISO-8859-1: characters outside Latin-1 (Ł, ř) come back as '?'.";
     // ---- anmeldung
     AnmeldungWithoutLocation = "anmeldung-without-location", "MW-ANM-001",
@@ -140,45 +140,45 @@ fault_catalogue! {
     AuszugVorEinzugAccepted = "auszug-vor-einzug-accepted", "MW-ANM-023",
         "An Auszugsdatum before the Einzugsdatum is accepted.";
     // ---- anmeldung, added in suite 1.1.0
-    WohnungsgeberAdressePartial = "wohnungsgeber-adresse-partial", "MW-ANM-006",
+    WohnungsgeberAdressePartial = "wohnungsgeber-adresse-partial", "MW-ANM-006" since "1.1.0",
         "The confirmed flat is compared by strasse and plz only; another hausnummer or ort passes.";
-    WohnungsgeberAdresseCaseSensitive = "wohnungsgeber-adresse-case-sensitive", "MW-ANM-006",
+    WohnungsgeberAdresseCaseSensitive = "wohnungsgeber-adresse-case-sensitive", "MW-ANM-006" since "1.1.0",
         "The confirmed flat is compared exactly, so another case or whitespace counts as another flat.";
-    WohnungsgeberFirstMeldepflichtigerOnly = "wohnungsgeber-first-meldepflichtiger-only", "MW-ANM-006",
+    WohnungsgeberFirstMeldepflichtigerOnly = "wohnungsgeber-first-meldepflichtiger-only", "MW-ANM-006" since "1.1.0",
         "Only the first meldepflichtige Person of the confirmation is compared with the person.";
-    BlankFormatRule = "blank-format-rule", "MW-ANM-007",
+    BlankFormatRule = "blank-format-rule", "MW-ANM-007" since "1.1.0",
         "A blank PLZ, AGS, date or enum value is reported with its format rule instead of REQUIRED.";
-    UnicodeDigitsAccepted = "unicode-digits-accepted", "MW-ANM-007",
+    UnicodeDigitsAccepted = "unicode-digits-accepted", "MW-ANM-007" since "1.1.0",
         "PLZ and AGS accept any Unicode digits (e.g. fullwidth ３９１０４), not only 0-9.";
-    GermanDateAccepted = "german-date-accepted", "MW-ANM-007",
+    GermanDateAccepted = "german-date-accepted", "MW-ANM-007" since "1.1.0",
         "Dates written DD.MM.YYYY are accepted and converted.";
-    CenturyLeapDayAccepted = "century-leap-day-accepted", "MW-ANM-007",
+    CenturyLeapDayAccepted = "century-leap-day-accepted", "MW-ANM-007" since "1.1.0",
         "Every year divisible by 4 is a leap year, so 1900-02-29 is accepted.";
-    RufnameSubstring = "rufname-substring", "MW-ANM-007",
+    RufnameSubstring = "rufname-substring", "MW-ANM-007" since "1.1.0",
         "The Rufname only has to occur somewhere in the Vornamen (\"Lu\" passes for Luise).";
-    EigentuemerUnchecked = "eigentuemer-unchecked", "MW-ANM-007",
+    EigentuemerUnchecked = "eigentuemer-unchecked", "MW-ANM-007" since "1.1.0",
         "The optional eigentuemer of the Wohnungsgeberbestätigung is not validated.";
-    TodayIsFuture = "today-is-future", "MW-ANM-008",
+    TodayIsFuture = "today-is-future", "MW-ANM-008" since "1.1.0",
         "A Geburtsdatum or Einzugsdatum of today counts as in the future.";
-    IdempotencyKeyLengthUnchecked = "idempotency-key-length-unchecked", "MW-ANM-013",
+    IdempotencyKeyLengthUnchecked = "idempotency-key-length-unchecked", "MW-ANM-013" since "1.1.0",
         "An Idempotency-Key longer than 255 characters is honoured instead of refused with 400.";
-    IdempotencyKeyLimitOffByOne = "idempotency-key-limit-off-by-one", "MW-ANM-013",
+    IdempotencyKeyLimitOffByOne = "idempotency-key-limit-off-by-one", "MW-ANM-013" since "1.1.0",
         "An Idempotency-Key of exactly 255 characters is refused with 400.";
-    AuszugAmEinzugstagRefused = "auszug-am-einzugstag-refused", "MW-ANM-023",
+    AuszugAmEinzugstagRefused = "auszug-am-einzugstag-refused", "MW-ANM-023" since "1.1.0",
         "An Auszugsdatum on the Einzugsdatum is refused as AUSZUG_VOR_EINZUG.";
-    AuskunftIndexStale = "auskunft-index-stale", "MW-ANM-024",
+    AuskunftIndexStale = "auskunft-index-stale", "MW-ANM-024" since "1.1.0",
         "The Auskunft searches the Familienname as first registered, not as corrected.";
-    IdempotencyKeyNotScopedPerOperation = "idempotency-key-not-scoped-per-operation", "MW-ANM-025",
+    IdempotencyKeyNotScopedPerOperation = "idempotency-key-not-scoped-per-operation", "MW-ANM-025" since "1.1.0",
         "Idempotency keys are shared by Anmeldung and Abmeldung: a key used for one is refused as reused for the other.";
-    IdempotencyComparesRawBytes = "idempotency-compares-raw-bytes", "MW-ANM-026",
+    IdempotencyComparesRawBytes = "idempotency-compares-raw-bytes", "MW-ANM-026" since "1.1.0",
         "A repeated body is compared as text, so the same members in another order count as a different body.";
-    ReplayCurrentEtag = "replay-current-etag", "MW-ANM-027",
+    ReplayCurrentEtag = "replay-current-etag", "MW-ANM-027" since "1.1.0",
         "A replayed Anmeldung carries the person's current ETag instead of the one first answered.";
-    KorrekturGeburtsdatumUnchecked = "korrektur-geburtsdatum-unchecked", "MW-ANM-028",
+    KorrekturGeburtsdatumUnchecked = "korrektur-geburtsdatum-unchecked", "MW-ANM-028" since "1.1.0",
         "A correction accepts a Geburtsdatum in the future.";
-    LengthCountedInBytes = "length-counted-in-bytes", "MW-ANM-029",
+    LengthCountedInBytes = "length-counted-in-bytes", "MW-ANM-029" since "1.1.0",
         "String lengths are counted in UTF-8 bytes, so a name of 200 characters with umlauts is refused with LENGTH.";
-    NullOptionalMemberIgnored = "null-optional-member-ignored", "MW-ANM-030",
+    NullOptionalMemberIgnored = "null-optional-member-ignored", "MW-ANM-030" since "1.1.0",
         "An optional member that is null is treated as absent instead of refused with TYPE.";
     // ---- bescheinigung
     BescheinigungWithoutDoktorgrad = "bescheinigung-without-doktorgrad", "MW-BES-001",
@@ -215,19 +215,19 @@ fault_catalogue! {
     SearchByIdAllowed = "search-by-id-allowed", "MW-AUS-011",
         "The search data accept a personId and find the person by it.";
     // ---- auskunft, added in suite 1.1.0
-    AuskunftOnlyHauptwohnung = "auskunft-only-hauptwohnung", "MW-AUS-001",
+    AuskunftOnlyHauptwohnung = "auskunft-only-hauptwohnung", "MW-AUS-001" since "1.1.0",
         "The Auskunft names only the first current address of a person with several flats.";
-    AuskunftCached = "auskunft-cached", "MW-AUS-004",
+    AuskunftCached = "auskunft-cached", "MW-AUS-004" since "1.1.0",
         "An Auskunft is answered from a cache of earlier answers to the same search data, so a person registered since does not make a match ambiguous.";
-    SearchAsciiCaseOnly = "search-ascii-case-only", "MW-AUS-009",
+    SearchAsciiCaseOnly = "search-ascii-case-only", "MW-AUS-009" since "1.1.0",
         "Search data are lower-cased for A-Z only, so KÖLN does not find Köln.";
-    ZweckBlankAccepted = "zweck-blank-accepted", "MW-AUS-010",
+    ZweckBlankAccepted = "zweck-blank-accepted", "MW-AUS-010" since "1.1.0",
         "A commercial request whose beschreibung is only whitespace is answered.";
-    SearchAnyVorname = "search-any-vorname", "MW-AUS-012",
+    SearchAnyVorname = "search-any-vorname", "MW-AUS-012" since "1.1.0",
         "A person matches when any one of the given Vornamen is hers, not all of them.";
-    SearchAddressAnyFlat = "search-address-any-flat", "MW-AUS-012",
+    SearchAddressAnyFlat = "search-address-any-flat", "MW-AUS-012" since "1.1.0",
         "Each member of the search address may match a different flat of the person.";
-    AuskunftFormerAddresses = "auskunft-former-addresses", "MW-AUS-013",
+    AuskunftFormerAddresses = "auskunft-former-addresses", "MW-AUS-013" since "1.1.0",
         "After an Abmeldung the Auskunft gives the flats given up, and they still identify the person.";
 }
 
