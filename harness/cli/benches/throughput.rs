@@ -61,6 +61,7 @@ async fn konform_rate(ctx: Arc<CaseContext>, cases: Arc<Vec<Case>>, jobs: usize)
         shard: None,
         cancel: Default::default(),
         repeat: 1,
+        withdrawn: Default::default(),
     };
     let started = Instant::now();
     let outcome = run_cases(cases.clone(), ctx, &settings, &NoEvents).await;

@@ -257,6 +257,7 @@ pub async fn run_connected(
         shard: options.shard,
         cancel: options.cancel.clone(),
         repeat,
+        withdrawn: suite.withdrawals.cases.clone(),
     };
     let outcome = run_cases(Arc::new(suite.cases.clone()), ctx, &settings, sink).await;
     let target_info = TargetInfo {

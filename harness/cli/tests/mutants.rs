@@ -190,3 +190,82 @@ fn reference_faults_lists_faults_with_requirements() {
     let unknown = konform(&["reference", "faults", "gibt-es-nicht@1.0"]);
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+/// A released suite is measured against the faults of its time: every
+/// 1.0.0 suite catches every fault that was in the catalogue when it was
+/// released (kill score 1.0, exit 0), the faults added for 1.1.0 are named
+/// as not counted, and a fault that breaks only a requirement an erratum
+/// withdrew is not counted either.
+#[test]
+fn released_suites_catch_every_fault_of_their_time() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["meldewesen", "elterngeld", "kfz-zulassung"] {
+        let out = dir.path().join(format!("{name}.mutants.json"));
+        let spec = format!("{name}@1.0.0");
+        let output = konform(&[
+            "suite",
+            "mutants",
+            &spec,
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(0), "{spec}: {stdout}");
+        let result = read_json(&out, &output);
+        assert_eq!(result["clean"]["verdict"], "conformant", "{spec}");
+        assert_eq!(result["kill_score"].as_f64(), Some(1.0), "{result:#}");
+
+        let catalogue = konform_reference::faults(name, "1.0");
+        let names = |key: &str| -> BTreeSet<String> {
+            result[key]
+                .as_array()
+                .unwrap_or_else(|| panic!("{key} array"))
+                .iter()
+                .map(|v| v.as_str().expect("fault name").to_string())
+                .collect()
+        };
+        let later = names("later_faults");
+        let expected_later: BTreeSet<String> = catalogue
+            .iter()
+            .filter(|f| f.since != "1.0.0")
+            .map(|f| f.name.to_string())
+            .collect();
+        assert!(!later.is_empty(), "{spec}: the catalogue grew with 1.1.0");
+        assert_eq!(later, expected_later, "{spec}");
+        let withdrawn = names("withdrawn_faults");
+        let expected_withdrawn: BTreeSet<String> = if name == "elterngeld" {
+            ["einkommensgrenze-ignored".to_string()].into()
+        } else {
+            BTreeSet::new()
+        };
+        assert_eq!(withdrawn, expected_withdrawn, "{spec}");
+        assert_eq!(
+            result["total"].as_u64(),
+            Some((catalogue.len() - later.len() - withdrawn.len()) as u64),
+            "{spec}"
+        );
+    }
+}
+
+/// `--all-faults` measures a released suite against the whole catalogue.
+#[test]
+fn all_faults_counts_the_later_ones_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("mini.mutants.json");
+    let suite = thin_suite();
+    let output = konform(&[
+        "suite",
+        "mutants",
+        suite.to_str().expect("utf-8 path"),
+        "--all-faults",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let result = read_json(&out, &output);
+    assert_eq!(
+        result["total"].as_u64(),
+        Some(konform_reference::faults("meldewesen", "1.0").len() as u64)
+    );
+    assert_eq!(result["later_faults"], serde_json::json!([]));
+}

@@ -404,6 +404,10 @@ pub enum RequirementVerdict {
     Skip,
     /// No case verifies it (only possible for SHOULD/MAY; lint rejects an uncovered MUST).
     Untested,
+    /// Withdrawn by an erratum of the released suite (`ERRATA.yaml` beside
+    /// the version folders): it contradicts the law or its contract, so it
+    /// decides nothing and its cases are skipped.
+    Withdrawn,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -177,6 +177,12 @@ pub struct Requirement {
     pub text: String,
     /// Law paragraph or spec section, e.g. `§ 44 Abs. 1 BMG`.
     pub source: String,
+    /// Set by the loader when an erratum of the released suite withdraws the
+    /// requirement: why. Not part of the suite format (errata live in
+    /// `ERRATA.yaml` beside the version folders, so a released folder and its
+    /// digest never change).
+    #[serde(skip)]
+    pub withdrawn: Option<String>,
 }
 
 /// A named group of requirements that an implementation can claim.

@@ -4,6 +4,7 @@
 //!   case lists it in `failed_requirements`); else it is `error` when a case
 //!   left it unverified; else `pass` when a case verified it; else `skip`
 //!   (all skipped) or `untested` (no case). The failed checks are listed.
+//!   A requirement an erratum withdrew is `withdrawn` and decides nothing.
 //!   Reports of format 1 carry no attribution: there a failed case fails
 //!   every requirement it lists, and an errored one leaves them unverified.
 //! - A claimed, selected class is `conformant` when every MUST requirement in
@@ -107,7 +108,9 @@ pub fn judge(
                 .filter(|(_, o)| **o == Outcome::Failed)
                 .flat_map(|(c, _)| failed_checks(c, &r.id))
                 .collect();
-            let verdict = if has(Outcome::Failed) {
+            let verdict = if r.withdrawn.is_some() {
+                RequirementVerdict::Withdrawn
+            } else if has(Outcome::Failed) {
                 RequirementVerdict::Fail
             } else if has(Outcome::Unverified) {
                 RequirementVerdict::Error
@@ -158,7 +161,7 @@ pub fn judge(
                 };
                 match (r.level, r.verdict) {
                     (Level::Must, RequirementVerdict::Fail) => result.failed.push(id.clone()),
-                    (Level::Must, RequirementVerdict::Pass) => {}
+                    (Level::Must, RequirementVerdict::Pass | RequirementVerdict::Withdrawn) => {}
                     (Level::Must, _) => result.unverified.push(id.clone()),
                     (Level::Should, RequirementVerdict::Fail) => result.warnings.push(id.clone()),
                     _ => {}

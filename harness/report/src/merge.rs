@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use konform_model::report::{CaseResult, Report, shard_of};
+use konform_model::report::{CaseResult, Report, RequirementVerdict, shard_of};
 use konform_model::suite::{ConformanceClass, InterfaceRef, Requirement, SuiteManifest};
 
 use crate::judge::judge;
@@ -70,6 +70,8 @@ fn manifest_of(report: &Report) -> Result<SuiteManifest, MergeError> {
                 level: r.level,
                 text: r.text.clone(),
                 source: r.source.clone(),
+                withdrawn: (r.verdict == RequirementVerdict::Withdrawn)
+                    .then(|| "withdrawn in the shard reports".to_string()),
             })
             .collect(),
         classes: report

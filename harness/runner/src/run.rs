@@ -5,7 +5,7 @@
 //! (Ctrl-C) ends the run early; what finished is kept, the rest is recorded as
 //! not run, and the outcome is marked incomplete.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -33,6 +33,9 @@ pub struct RunSettings {
     /// differs between repetitions is an `error` of kind `flaky`.
     pub repeat: u32,
     pub cancel: CancellationToken,
+    /// Cases an erratum of the released suite withdrew: id → why. They are
+    /// skipped with that reason.
+    pub withdrawn: BTreeMap<String, String>,
 }
 
 /// What a run produced, before judging.
@@ -109,6 +112,9 @@ async fn run_repeated(case: &Case, ctx: &CaseContext, repeat: u32) -> CaseResult
 
 /// Why a case is not run, or `None` when it runs.
 fn skip_reason(case: &Case, settings: &RunSettings) -> Option<String> {
+    if let Some(reason) = settings.withdrawn.get(&case.id) {
+        return Some(reason.clone());
+    }
     if !settings.claimed.contains(&case.class) {
         return Some(format!("class `{}` not claimed by the target", case.class));
     }

@@ -43,6 +43,11 @@ pub struct SuiteFiles {
     /// `suites/<name>/<version>` folder names when known; the linter checks
     /// that the manifest agrees with them.
     pub folder: Option<FolderId>,
+    /// The family's errata file ([`crate::errata::ERRATA_FILE`], beside the
+    /// version folders) as `(shown name, bytes)`. Not one of the suite's
+    /// files: it is outside the digest, so an erratum never changes a
+    /// released version's digest.
+    pub errata: Option<(String, Vec<u8>)>,
 }
 
 impl SuiteFiles {
@@ -51,6 +56,7 @@ impl SuiteFiles {
             files: BTreeMap::new(),
             origin: origin.into(),
             folder: None,
+            errata: None,
         }
     }
 
@@ -100,6 +106,12 @@ impl SuiteFiles {
         let mut files = Self::new(dir.display().to_string());
         files.folder = folder_id(dir);
         read_dir_into(dir, "", &mut files)?;
+        if files.folder.is_some()
+            && let Some(path) = dir.parent().map(|p| p.join(crate::errata::ERRATA_FILE))
+            && let Ok(bytes) = std::fs::read(&path)
+        {
+            files.errata = Some((path.display().to_string(), bytes));
+        }
         Ok(files)
     }
 
@@ -123,6 +135,10 @@ impl SuiteFiles {
             version: version.into(),
         });
         collect_include_dir(dir, dir.path(), &mut files)?;
+        let errata = format!("{name}/{}", crate::errata::ERRATA_FILE);
+        files.errata = root
+            .get_file(&errata)
+            .map(|f| (format!("bundled:{errata}"), f.contents().to_vec()));
         Ok(files)
     }
 }

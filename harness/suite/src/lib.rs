@@ -12,6 +12,7 @@
 //! - [`probe`]: cases derived from the interface's OpenAPI (contract-derived probes).
 //! - [`coverage`]: operations, statuses, rule ids and constraints a suite covers.
 //! - [`files`], [`bundled`]: where suites come from and how specs resolve.
+//! - [`errata`]: requirements and cases withdrawn from a released version.
 //! - [`schemas`]: the `schemas/` folder (`$ref` targets, konform's own schemas).
 //! - [`yaml`]: YAML parsing and [`yaml::parse_document`] (also used for target files).
 //! - [`diagnostics`], [`lint`], [`digest`], [`load`].
@@ -21,6 +22,7 @@ pub mod bundled;
 pub mod coverage;
 pub mod diagnostics;
 pub mod digest;
+pub mod errata;
 pub mod files;
 pub mod generator;
 pub mod lint;

@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::bundled::{self, SuiteSource};
 use crate::diagnostics::{Diagnostic, Diagnostics, Source, codes};
 use crate::digest::digest_entries;
+use crate::errata::{self, Withdrawals};
 use crate::files::SuiteFiles;
 use crate::lint::{LintInput, Parsed, lint};
 use crate::probe::{Derivation, ProbeError, derive};
@@ -39,6 +40,9 @@ pub struct LoadedSuite {
     pub schemas: SchemaSet,
     /// What each probe derived (its cases are part of `cases`).
     pub probes: Vec<ProbeDerivation>,
+    /// What the errata of this released version withdraw (the withdrawn
+    /// requirements are also marked in `manifest`).
+    pub withdrawals: Withdrawals,
 }
 
 /// The derivation of one probe of a case file.
@@ -208,28 +212,35 @@ pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagn
     order(&mut diags, &case_paths);
 
     match manifest {
-        Some(m) if !diags.has_errors() => Ok(LoadedSuite {
-            manifest: m.value,
-            cases: case_files
-                .into_iter()
-                .flat_map(|f| {
-                    let name = f.source.name.clone();
-                    let derived = probes
-                        .iter()
-                        .filter(|p| p.file == name)
-                        .filter_map(|p| p.result.as_ref().ok())
-                        .flat_map(|d| d.cases.iter().map(|c| c.case.clone()))
-                        .collect::<Vec<_>>();
-                    f.value.cases.into_iter().chain(derived)
-                })
-                .collect(),
-            digest: suite_digest(&files, &probes, schemas),
-            origin: files.origin.clone(),
-            files,
-            warnings: diags,
-            schemas: schemas.clone(),
-            probes,
-        }),
+        Some(m) if !diags.has_errors() => {
+            let mut suite = LoadedSuite {
+                manifest: m.value,
+                cases: case_files
+                    .into_iter()
+                    .flat_map(|f| {
+                        let name = f.source.name.clone();
+                        let derived = probes
+                            .iter()
+                            .filter(|p| p.file == name)
+                            .filter_map(|p| p.result.as_ref().ok())
+                            .flat_map(|d| d.cases.iter().map(|c| c.case.clone()))
+                            .collect::<Vec<_>>();
+                        f.value.cases.into_iter().chain(derived)
+                    })
+                    .collect(),
+                digest: suite_digest(&files, &probes, schemas),
+                origin: files.origin.clone(),
+                files,
+                warnings: diags,
+                schemas: schemas.clone(),
+                probes,
+                withdrawals: Withdrawals::default(),
+            };
+            if let Some((name, bytes)) = &suite.files.errata {
+                suite.withdrawals = errata::apply(name, bytes, &mut suite.manifest, &suite.cases)?;
+            }
+            Ok(suite)
+        }
         _ => Err(diags),
     }
 }

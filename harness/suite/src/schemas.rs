@@ -35,6 +35,10 @@ const KONFORM_SCHEMAS: &[(&str, &str)] = &[
         "konform/target.schema.json",
         include_str!("../../../schemas/konform/target.schema.json"),
     ),
+    (
+        "konform/errata.schema.json",
+        include_str!("../../../schemas/konform/errata.schema.json"),
+    ),
 ];
 
 /// One of konform's own schemas by file name (`suite.schema.json`).

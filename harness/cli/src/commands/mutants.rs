@@ -8,6 +8,13 @@
 //! (attribution blamed nothing else). The matrix faults × failing cases,
 //! the kill score, the exact count and the surviving faults are printed and
 //! written as JSON.
+//!
+//! A suite version is measured against the faults of its time: each fault
+//! names the suite version whose release added it (`since`), and faults added
+//! after the suite's version are left out unless `--all-faults` asks for them.
+//! A released suite is never rewritten; its successor catches what it missed.
+//! A fault that breaks only requirements an erratum withdrew from the suite
+//! version is not counted either: nothing in that version may catch it.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,6 +50,9 @@ pub struct MutantsArgs {
     /// Also fail (exit 1) unless every fault fails exactly the requirements it declares.
     #[arg(long)]
     pub exact: bool,
+    /// Also count the faults added to the catalogue after the suite's version.
+    #[arg(long)]
+    pub all_faults: bool,
 }
 
 /// The outcome of the suite against one fault.
@@ -54,6 +64,8 @@ pub struct FaultOutcome {
     /// Every requirement it breaks (the primary one and its `also`).
     pub requirements: Vec<String>,
     pub description: String,
+    /// The suite version whose release added the fault.
+    pub since: String,
     /// At least one case failed.
     pub caught: bool,
     /// At least one failing case verifies the fault's requirement.
@@ -94,6 +106,11 @@ pub struct MutantsResult {
     /// caught / total (0 when there are no faults).
     pub kill_score: f64,
     pub surviving: Vec<String>,
+    /// Faults of the catalogue added after the suite's version, not run
+    /// (empty with `--all-faults`).
+    pub later_faults: Vec<String>,
+    /// Faults that break only requirements an erratum withdrew, not run.
+    pub withdrawn_faults: Vec<String>,
     pub elapsed_ms: u64,
 }
 
@@ -102,7 +119,13 @@ pub async fn run(args: MutantsArgs) -> Result<i32, CliError> {
     let suite = Arc::new(crate::suites::load_one(&args.suite)?);
     let interface = &suite.manifest.interface;
     let interface_id = format!("{}@{}", interface.name, interface.version);
-    let faults = konform_reference::faults(&interface.name, &interface.version);
+    let catalogue = konform_reference::faults(&interface.name, &interface.version);
+    let (faults, later): (Vec<FaultInfo>, Vec<FaultInfo>) = catalogue
+        .into_iter()
+        .partition(|f| args.all_faults || added_by(f, &suite.manifest.version));
+    let (withdrawn, faults): (Vec<FaultInfo>, Vec<FaultInfo>) = faults
+        .into_iter()
+        .partition(|f| breaks_only_withdrawn(f, &suite));
     if faults.is_empty() {
         println!(
             "{}: the reference of {interface_id} offers no faults, so nothing can show what the suite catches",
@@ -133,6 +156,24 @@ pub async fn run(args: MutantsArgs) -> Result<i32, CliError> {
         return Ok(1);
     }
     println!("       clean reference: conformant ({} cases)", clean.cases);
+    if !later.is_empty() {
+        println!(
+            "       {} faults added to the catalogue after {} are not counted (--all-faults counts them)",
+            later.len(),
+            suite.manifest.version
+        );
+    }
+    if !withdrawn.is_empty() {
+        println!(
+            "       {} faults break only requirements an erratum withdrew and are not counted: {}",
+            withdrawn.len(),
+            withdrawn
+                .iter()
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
 
     let outcomes = run_faults(&suite, &faults, args.jobs.max(1)).await;
     let caught = outcomes.iter().filter(|o| o.caught).count();
@@ -148,6 +189,8 @@ pub async fn run(args: MutantsArgs) -> Result<i32, CliError> {
             .map(|o| o.name.clone())
             .collect(),
         faults: outcomes,
+        later_faults: later.iter().map(|f| f.name.to_string()).collect(),
+        withdrawn_faults: withdrawn.iter().map(|f| f.name.to_string()).collect(),
         caught,
         exact,
         total,
@@ -174,6 +217,25 @@ pub async fn run(args: MutantsArgs) -> Result<i32, CliError> {
         0
     } else {
         1
+    })
+}
+
+/// The fault was in the catalogue when suite `version` was released: its
+/// `since` is not later. An unreadable `since` counts as in the catalogue, so
+/// a typo never hides a fault.
+fn added_by(fault: &FaultInfo, version: &semver::Version) -> bool {
+    semver::Version::parse(fault.since).map_or(true, |since| since <= *version)
+}
+
+/// Every requirement the fault breaks was withdrawn from the suite version
+/// by an erratum (the suite may not test it any more).
+fn breaks_only_withdrawn(fault: &FaultInfo, suite: &LoadedSuite) -> bool {
+    fault.requirements().iter().all(|id| {
+        suite
+            .manifest
+            .requirements
+            .iter()
+            .any(|r| r.id == *id && r.withdrawn.is_some())
     })
 }
 
@@ -254,6 +316,7 @@ fn outcome(fault: FaultInfo, report: Result<Report, CliError>) -> FaultOutcome {
         requirement: fault.requirement.to_string(),
         requirements: fault.requirements().iter().map(|r| r.to_string()).collect(),
         description: fault.description.to_string(),
+        since: fault.since.to_string(),
         caught: false,
         caught_by_requirement: false,
         failed_requirements: Vec::new(),

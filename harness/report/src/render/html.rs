@@ -121,7 +121,9 @@ fn requirement_class(v: RequirementVerdict) -> &'static str {
         RequirementVerdict::Pass => "good",
         RequirementVerdict::Fail => "bad",
         RequirementVerdict::Error => "warn",
-        RequirementVerdict::Skip | RequirementVerdict::Untested => "none",
+        RequirementVerdict::Skip | RequirementVerdict::Untested | RequirementVerdict::Withdrawn => {
+            "none"
+        }
     }
 }
 
@@ -328,7 +330,10 @@ fn requirement_row(m: &mut Markup, r: &RequirementResult) {
     let kind = requirement_class(r.verdict);
     let ok = matches!(
         r.verdict,
-        RequirementVerdict::Pass | RequirementVerdict::Skip | RequirementVerdict::Untested
+        RequirementVerdict::Pass
+            | RequirementVerdict::Skip
+            | RequirementVerdict::Untested
+            | RequirementVerdict::Withdrawn
     );
     m.raw("<tr class=\"");
     m.raw(kind);

@@ -131,6 +131,7 @@ pub fn requirement_label(v: RequirementVerdict) -> &'static str {
         RequirementVerdict::Error => "error",
         RequirementVerdict::Skip => "skip",
         RequirementVerdict::Untested => "untested",
+        RequirementVerdict::Withdrawn => "withdrawn",
     }
 }
 
