@@ -28,6 +28,20 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         }
         None => TargetSpec::Embedded,
     };
+    // Before the first request: a run whose reports cannot be written would
+    // only leave its traces in the target's register.
+    let removed = konform_report::write::prepare_dir(&args.out).map_err(|e| {
+        CliError::Input(format!(
+            "--out {}: not a folder reports can be written to ({e})",
+            args.out.display()
+        ))
+    })?;
+    for path in removed {
+        eprintln!(
+            "note: removed {}, a temporary report file left by an interrupted run",
+            path.display()
+        );
+    }
     let cancel = CancellationToken::new();
     {
         let cancel = cancel.clone();
