@@ -36,6 +36,35 @@ pub enum WriteError {
     },
     #[error("cannot serialise the report: {0}")]
     Serialise(#[from] serde_json::Error),
+    #[error("`{name}` is not a plain file name; refusing to write a file by that name")]
+    UnsafeName { name: String },
+}
+
+/// `dir/name`, when `name` is one plain file name: not empty, not `.` or
+/// `..`, no `/`, `\\`, NUL or other control character, not starting with
+/// `.` (no hidden files, no clash with temporary report files). Every report
+/// path made from something a suite or report says (a suite id) goes through
+/// here, so no name can place a file outside `dir`.
+pub fn join_file_name(dir: &Path, name: &str) -> Result<PathBuf, WriteError> {
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && !name
+            .chars()
+            .any(|c| matches!(c, '/' | '\\') || c.is_control())
+        && {
+            let mut parts = Path::new(name).components();
+            matches!(
+                (parts.next(), parts.next()),
+                (Some(std::path::Component::Normal(_)), None)
+            )
+        };
+    if plain {
+        Ok(dir.join(name))
+    } else {
+        Err(WriteError::UnsafeName {
+            name: name.escape_debug().to_string(),
+        })
+    }
 }
 
 /// Writes `bytes` to `path` atomically, creating parent folders.
@@ -159,6 +188,30 @@ pub fn write_json(report: &Report, path: &Path) -> Result<(), WriteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plain_file_names_are_joined() {
+        let dir = Path::new("out");
+        assert_eq!(
+            join_file_name(dir, "meldewesen@1.1.0.json").unwrap(),
+            Path::new("out/meldewesen@1.1.0.json")
+        );
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../x.json",
+            "../../x@1.0.0.json",
+            "/etc/x.json",
+            "a/b.json",
+            "a\\b.json",
+            ".hidden.json",
+            "x\0.json",
+            "x\n.json",
+        ] {
+            assert!(join_file_name(dir, bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn temp_names_are_recognised_exactly() {

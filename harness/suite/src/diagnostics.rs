@@ -28,6 +28,7 @@ pub mod codes {
     pub const SCHEMA: &str = "konform::schema";
     pub const DESERIALIZE: &str = "konform::deserialize";
     pub const VERSION_NOT_SEMVER: &str = "konform::version-not-semver";
+    pub const UNSAFE_NAME: &str = "konform::unsafe-name";
     pub const FOLDER_MISMATCH: &str = "konform::folder-mismatch";
     pub const NO_CASES: &str = "konform::no-cases";
     pub const MISSING_CASE_FILE: &str = "konform::missing-case-file";
