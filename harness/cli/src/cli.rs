@@ -132,8 +132,8 @@ pub struct RunArgs {
     /// Run only cases of this conformance class (repeatable).
     #[arg(long = "class", value_name = "CLASS")]
     pub classes: Vec<String>,
-    /// Cases run at the same time.
-    #[arg(long, short, value_name = "N")]
+    /// Cases run at the same time (at least 1).
+    #[arg(long, short, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: Option<usize>,
     /// Run only a deterministic slice of the cases (by case id), e.g. `2/4`;
     /// merge the shard reports with `konform report merge`.

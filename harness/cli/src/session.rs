@@ -181,6 +181,10 @@ pub async fn run_connected(
     options: &SessionOptions,
     sink: &dyn EventSink,
 ) -> Result<Report, SessionError> {
+    if options.jobs.or(connected.jobs) == Some(0) {
+        // The report schema requires at least one job: refuse before any request.
+        return Err(SessionError::Input("jobs must be at least 1".into()));
+    }
     let defaults = &suite.manifest.defaults;
     let limits = CaseLimits {
         step_timeout: Duration::from_millis(

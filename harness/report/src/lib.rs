@@ -17,4 +17,4 @@ pub use judge::{Judgement, judge};
 pub use konform_model::report::Report;
 pub use merge::{MergeError, merge};
 pub use validity::{Assessment, KnownSuite, KnownSuites, Standing, Trust, assess, assess_file};
-pub use write::{WriteError, write_atomic, write_json};
+pub use write::{WriteError, join_file_name, write_atomic, write_json};

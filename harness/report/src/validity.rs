@@ -353,7 +353,7 @@ impl Assessment {
 
 /// [`assess`] on the bytes of a file; a file that cannot be read is invalid.
 pub fn assess_file(path: &Path, trust: &Trust) -> Assessment {
-    match std::fs::read(path) {
+    match konform_seal::strict::read_file(path) {
         Ok(bytes) => assess(&bytes, trust),
         Err(e) => Assessment::stop(Check::fail(
             CheckKind::Read,

@@ -37,6 +37,38 @@ pub enum StrictError {
     },
 }
 
+/// Largest report file read (by `report verify|render|sign|merge` and
+/// `matrix`): 256 MiB. A report keeps at most 64 KiB of each body, so even
+/// the largest bundled suite stays far below; a larger file is refused from
+/// its length, before it is read.
+pub const MAX_JSON_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads the file at `path` when it holds at most [`MAX_JSON_BYTES`]: the
+/// length is checked before reading, and reading stops after one byte more
+/// (a file that grows meanwhile, or is not a regular file, is refused too).
+pub fn read_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let too_large = |len: u64| {
+        std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "{len} bytes; JSON files larger than {MAX_JSON_BYTES} bytes (256 MiB) are refused"
+            ),
+        )
+    };
+    let len = file.metadata()?.len();
+    if len > MAX_JSON_BYTES {
+        return Err(too_large(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_JSON_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_JSON_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 /// Parses `bytes` as JSON, refusing a repeated member name at any depth.
 pub fn parse(bytes: &[u8]) -> Result<Value, StrictError> {
     let found = RefCell::new(None);

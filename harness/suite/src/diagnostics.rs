@@ -23,9 +23,12 @@ pub mod codes {
     pub const YAML_NON_STRING_KEY: &str = "konform::yaml-non-string-key";
     pub const YAML_MULTIPLE_DOCUMENTS: &str = "konform::yaml-multiple-documents";
     pub const YAML_UNSUPPORTED: &str = "konform::yaml-unsupported";
+    pub const YAML_ALIAS_BOMB: &str = "konform::yaml-alias-bomb";
+    pub const INPUT_TOO_LARGE: &str = "konform::input-too-large";
     pub const SCHEMA: &str = "konform::schema";
     pub const DESERIALIZE: &str = "konform::deserialize";
     pub const VERSION_NOT_SEMVER: &str = "konform::version-not-semver";
+    pub const UNSAFE_NAME: &str = "konform::unsafe-name";
     pub const FOLDER_MISMATCH: &str = "konform::folder-mismatch";
     pub const NO_CASES: &str = "konform::no-cases";
     pub const MISSING_CASE_FILE: &str = "konform::missing-case-file";

@@ -17,6 +17,12 @@ pub enum FilesError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "{} is {len} bytes; files in a suite folder larger than {} bytes (16 MiB) are refused",
+        path.display(),
+        crate::yaml::MAX_YAML_BYTES
+    )]
+    TooLarge { path: PathBuf, len: u64 },
     #[error("{path} is a symbolic link; suite folders must hold regular files only")]
     Symlink { path: PathBuf },
     #[error("{path} has a name that is not valid UTF-8")]
@@ -185,14 +191,37 @@ fn read_dir_into(dir: &Path, rel: &str, files: &mut SuiteFiles) -> Result<(), Fi
         } else if kind.is_dir() {
             read_dir_into(&path, &child, files)?;
         } else if kind.is_file() {
-            let bytes = std::fs::read(&path).map_err(|source| FilesError::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let bytes = read_bounded(&path, crate::yaml::MAX_YAML_BYTES)?;
             files.insert(child, bytes);
         }
     }
     Ok(())
+}
+
+/// Reads the file at `path` when it holds at most `limit` bytes: the length
+/// is checked before reading, and the read stops after `limit + 1` bytes in
+/// case the file grows (or is not a regular file) meanwhile.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FilesError> {
+    use std::io::Read;
+    let io = |source| FilesError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let too_large = |len| FilesError::TooLarge {
+        path: path.to_path_buf(),
+        len,
+    };
+    if len > limit {
+        return Err(too_large(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 fn collect_include_dir(

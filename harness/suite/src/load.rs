@@ -292,8 +292,13 @@ pub fn load_path(path: &Path) -> Result<LoadedSuite, Diagnostics> {
     } else {
         path
     };
-    let files = SuiteFiles::from_dir(dir)
-        .map_err(|e| Diagnostics::from(Diagnostic::error(codes::IO, e.to_string())))?;
+    let files = SuiteFiles::from_dir(dir).map_err(|e| {
+        let code = match e {
+            crate::files::FilesError::TooLarge { .. } => codes::INPUT_TOO_LARGE,
+            _ => codes::IO,
+        };
+        Diagnostics::from(Diagnostic::error(code, e.to_string()))
+    })?;
     let schemas = match files.folder.as_ref().and(schemas_dir(dir)) {
         Some(schemas_dir) if schemas_dir.is_dir() => SchemaSet::from_dir(&schemas_dir)?,
         _ => SchemaSet::bundled()?,

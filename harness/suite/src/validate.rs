@@ -99,6 +99,7 @@ fn kind_label(kind: &ValidationErrorKind) -> Option<&'static str> {
 fn known_code(name: &str) -> Option<&'static str> {
     match name {
         "version-not-semver" => Some(codes::VERSION_NOT_SEMVER),
+        "unsafe-name" => Some(codes::UNSAFE_NAME),
         _ => None,
     }
 }

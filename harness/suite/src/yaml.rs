@@ -21,6 +21,19 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Pos, Source, codes};
 /// Deepest nesting accepted; deeper input is a diagnostic, not a stack overflow.
 const MAX_DEPTH: usize = 128;
 
+/// Largest YAML file read (suite, case and target files alike): 16 MiB. The
+/// bundled case files are below 64 KiB; a larger file is refused before it
+/// is parsed (from its length, without reading it when it is on disk).
+pub const MAX_YAML_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How much one file's aliases may copy, in total: every node an alias
+/// repeats counts one, and every byte of a string or key it repeats counts
+/// one more. Aliases are for sharing a few request bodies; a file that
+/// expands beyond this (a "billion laughs" alias bomb: a few hundred bytes
+/// that expand to gigabytes) is refused when the limit is reached, before
+/// the copy is made.
+pub const MAX_ALIAS_EXPANSION: usize = 1 << 20;
+
 /// JSON Pointer → positions of values and mapping keys in one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SpanIndex {
@@ -140,7 +153,12 @@ struct Builder<'a> {
     source: Arc<Source>,
     offsets: Offsets,
     index: SpanIndex,
-    anchors: HashMap<usize, Value>,
+    /// Each anchor's value and its weight (nodes plus string bytes).
+    anchors: HashMap<usize, (Value, usize)>,
+    /// Weight of everything built so far, alias copies included.
+    weight: usize,
+    /// Weight copied by aliases so far (bounded by [`MAX_ALIAS_EXPANSION`]).
+    expanded: usize,
     diags: Diagnostics,
 }
 
@@ -211,6 +229,8 @@ impl<'a> Builder<'a> {
             return Err(Fatal);
         }
         self.index.values.insert(ptr.to_string(), pos);
+        let start_weight = self.weight;
+        self.weight += 1;
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
                 let is_str_tag = tag.as_ref().is_some_and(|t| {
@@ -232,13 +252,36 @@ impl<'a> Builder<'a> {
                         }
                     }
                 };
+                if let Value::String(text) = &v {
+                    self.weight += text.len();
+                }
                 if anchor > 0 {
-                    self.anchors.insert(anchor, v.clone());
+                    self.anchors
+                        .insert(anchor, (v.clone(), self.weight - start_weight));
                 }
                 Ok(v)
             }
             Event::Alias(id) => match self.anchors.get(&id) {
-                Some(v) => Ok(v.clone()),
+                Some((v, weight)) => {
+                    let weight = *weight;
+                    if self.expanded.saturating_add(weight) > MAX_ALIAS_EXPANSION {
+                        self.err(
+                            codes::YAML_ALIAS_BOMB,
+                            pos,
+                            format!(
+                                "aliases in this file expand to more than {MAX_ALIAS_EXPANSION} \
+                                 nodes and string bytes; refused (an alias bomb?)"
+                            ),
+                            "expansion limit reached here",
+                        );
+                        return Err(Fatal);
+                    }
+                    let v = v.clone();
+                    self.expanded += weight;
+                    // The copy replaces this alias node, counted above.
+                    self.weight += weight.saturating_sub(1);
+                    Ok(v)
+                }
                 None => {
                     self.err(
                         codes::YAML_UNSUPPORTED,
@@ -261,7 +304,8 @@ impl<'a> Builder<'a> {
                 }
                 let v = Value::Array(items);
                 if anchor > 0 {
-                    self.anchors.insert(anchor, v.clone());
+                    self.anchors
+                        .insert(anchor, (v.clone(), self.weight - start_weight));
                 }
                 Ok(v)
             }
@@ -308,6 +352,7 @@ impl<'a> Builder<'a> {
                     let (vev, vspan) = self.next()?;
                     match key {
                         Some(key) => {
+                            self.weight += key.len();
                             let child = format!("{ptr}/{}", escape_token(&key));
                             if map.contains_key(&key) {
                                 let first = self.index.key(&child);
@@ -340,7 +385,8 @@ impl<'a> Builder<'a> {
                 }
                 let v = Value::Object(map);
                 if anchor > 0 {
-                    self.anchors.insert(anchor, v.clone());
+                    self.anchors
+                        .insert(anchor, (v.clone(), self.weight - start_weight));
                 }
                 Ok(v)
             }
@@ -489,12 +535,17 @@ fn is_core_float(s: &str) -> bool {
 /// returned; a syntax error stops the parse at that point.
 pub fn parse_yaml(source: &Arc<Source>) -> Result<(Value, SpanIndex), Diagnostics> {
     let text: &str = &source.text;
+    if let Some(d) = too_large(&source.name, text.len() as u64) {
+        return Err(d.into());
+    }
     let mut b = Builder {
         events: Parser::new_from_str(text),
         source: source.clone(),
         offsets: Offsets::new(text),
         index: SpanIndex::default(),
         anchors: HashMap::new(),
+        weight: 0,
+        expanded: 0,
         diags: Diagnostics::new(),
     };
     let value = b.document();
@@ -502,6 +553,21 @@ pub fn parse_yaml(source: &Arc<Source>) -> Result<(Value, SpanIndex), Diagnostic
         Ok(v) if b.diags.is_empty() => Ok((v, b.index)),
         _ => Err(b.diags),
     }
+}
+
+/// The diagnostic for a YAML file of `len` bytes, when that is more than
+/// [`MAX_YAML_BYTES`].
+pub fn too_large(file_name: &str, len: u64) -> Option<Diagnostic> {
+    (len > MAX_YAML_BYTES).then(|| {
+        Diagnostic::error(
+            codes::INPUT_TOO_LARGE,
+            format!(
+                "{file_name} is {len} bytes; YAML files larger than {MAX_YAML_BYTES} bytes \
+                 (16 MiB) are refused"
+            ),
+        )
+        .in_file(file_name)
+    })
 }
 
 /// Parses `text` as YAML, validates it against `schema` (JSON Schema
@@ -629,6 +695,46 @@ mod tests {
     fn aliases_copy_values() {
         let (v, _) = parse("a: &x {k: 1}\nb: *x\n").unwrap();
         assert_eq!(v, json!({"a": {"k": 1}, "b": {"k": 1}}));
+    }
+
+    /// Nine levels of ten aliases each: 10^9 copies of "lol" from 350 bytes.
+    pub(crate) fn billion_laughs() -> String {
+        let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..9 {
+            let prev = format!("*a{}", i - 1);
+            let items = [prev.as_str(); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_where_the_limit_is_reached() {
+        let err = parse(&billion_laughs()).unwrap_err();
+        assert_eq!(err.items.len(), 1, "{}", err.render_short());
+        let d = &err.items[0];
+        assert_eq!(d.code, codes::YAML_ALIAS_BOMB);
+        assert!(d.message.contains("alias"), "{}", d.message);
+        // Level 6 holds 10^6 nodes per alias: the limit is reached there.
+        assert_eq!(d.pos.map(|p| p.line), Some(6));
+    }
+
+    #[test]
+    fn long_strings_count_towards_the_alias_limit() {
+        let big = "x".repeat(200_000);
+        let ok = format!("a: &a {big}\nb: [*a, *a, *a, *a]\n");
+        assert!(parse(&ok).is_ok());
+        let bomb = format!("a: &a {big}\nb: [*a, *a, *a, *a, *a, *a]\n");
+        let err = parse(&bomb).unwrap_err();
+        assert_eq!(err.items[0].code, codes::YAML_ALIAS_BOMB);
+    }
+
+    #[test]
+    fn oversized_text_is_refused_before_parsing() {
+        let text = " ".repeat(MAX_YAML_BYTES as usize + 1);
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.items[0].code, codes::INPUT_TOO_LARGE);
+        assert!(err.items[0].message.contains("t.yaml"));
     }
 
     #[test]

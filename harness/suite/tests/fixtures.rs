@@ -124,6 +124,13 @@ fn folder_mismatch() {
     );
 }
 
+/// A suite name names the report file: `../../escaped` would put it outside
+/// `--out`. Refused by the schema, at the name.
+#[test]
+fn unsafe_name() {
+    check("unsafe-name", &[(codes::UNSAFE_NAME, S, 1, 8)]);
+}
+
 #[test]
 fn no_cases() {
     check("no-cases", &[(codes::NO_CASES, S, 1, 1)]);

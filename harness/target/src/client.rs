@@ -31,9 +31,11 @@ pub(crate) fn build_client(
         .referer(false)
         .no_proxy();
     if let Some(p) = proxy {
+        // The proxy URL may carry a password: never shown, not even in the
+        // messages of the URL parser or of reqwest.
         let invalid = |reason: String| TargetError::InvalidProxy {
-            proxy: p.to_string(),
-            reason,
+            proxy: crate::urls::redact_url(p),
+            reason: crate::urls::scrub_password(&reason, p),
         };
         let parsed = url::Url::parse(p).map_err(|e| invalid(e.to_string()))?;
         if !matches!(parsed.scheme(), "http" | "https") {

@@ -24,6 +24,8 @@ pub struct TargetConnection {
     profiles: IndexMap<String, Credential>,
     issued: Arc<IssuedTokens>,
     tls_insecure: bool,
+    /// The proxy's password, if its URL carries one (redacted like any secret).
+    proxy_secrets: Vec<String>,
 }
 
 impl std::fmt::Debug for TargetConnection {
@@ -80,12 +82,13 @@ pub fn connect_with(
         profiles,
         issued: Arc::new(IssuedTokens::default()),
         tls_insecure: tls.insecure,
+        proxy_secrets: proxy.map(crate::urls::url_secrets).unwrap_or_default(),
     })
 }
 
 fn parse_base_url(raw: &str) -> Result<Url, TargetError> {
     let invalid = |reason: &str| TargetError::InvalidBaseUrl {
-        url: raw.to_string(),
+        url: crate::urls::redact_url(raw),
         reason: reason.to_string(),
     };
     let url = Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
@@ -172,7 +175,8 @@ impl TargetConnection {
         let configured = std::iter::once(&self.default)
             .chain(self.profiles.values())
             .flat_map(Credential::configured_secrets);
-        for s in configured.chain(self.issued.all()) {
+        let proxy = self.proxy_secrets.iter().cloned();
+        for s in configured.chain(self.issued.all()).chain(proxy) {
             if !s.is_empty() && !out.contains(&s) {
                 out.push(s);
             }

@@ -71,7 +71,7 @@ impl OAuth2ClientCredentials {
         used_by: &str,
     ) -> Result<Self, TargetError> {
         let invalid = |reason: String| TargetError::InvalidTokenUrl {
-            url: token_url.to_string(),
+            url: crate::urls::redact_url(token_url),
             used_by: used_by.to_string(),
             reason,
         };
@@ -108,6 +108,27 @@ impl fmt::Debug for OAuth2ClientCredentials {
     }
 }
 
+/// Longest environment variable name accepted in a target file.
+pub const MAX_ENV_NAME: usize = 64;
+
+/// Whether `name` can be the name of an environment variable as a target
+/// file should write it: ASCII letters, digits and `_`, not starting with a
+/// digit, at most [`MAX_ENV_NAME`] characters, and not looking like a
+/// generated secret (20 characters or more mixing lower- and upper-case
+/// letters and digits, as API tokens do; variable names are words).
+pub fn looks_like_env_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    let charset = !b.is_empty()
+        && b.len() <= MAX_ENV_NAME
+        && !b[0].is_ascii_digit()
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    let random_looking = b.len() >= 20
+        && b.iter().any(u8::is_ascii_lowercase)
+        && b.iter().any(u8::is_ascii_uppercase)
+        && b.iter().any(u8::is_ascii_digit);
+    charset && !random_looking
+}
+
 impl Credential {
     /// Resolves `config` by reading the environment variables it names via
     /// `env`. `used_by` names the credential in error messages, e.g.
@@ -118,7 +139,15 @@ impl Credential {
         env: &dyn Fn(&str) -> Option<String>,
         used_by: &str,
     ) -> Result<Credential, TargetError> {
-        let read = |var: &str| -> Result<String, TargetError> {
+        let read = |field: &'static str, var: &str| -> Result<String, TargetError> {
+            if !looks_like_env_name(var) {
+                // Probably the secret itself, written where its variable's
+                // name belongs: never repeat it.
+                return Err(TargetError::NotAnEnvName {
+                    field,
+                    used_by: used_by.to_string(),
+                });
+            }
             match env(var) {
                 Some(v) if !v.trim().is_empty() => Ok(v),
                 _ => Err(TargetError::MissingEnv {
@@ -129,15 +158,17 @@ impl Credential {
         };
         match config {
             AuthConfig::None => Ok(Credential::None),
-            AuthConfig::Bearer { token_env } => Ok(Credential::Bearer(read(token_env)?)),
+            AuthConfig::Bearer { token_env } => {
+                Ok(Credential::Bearer(read("token_env", token_env)?))
+            }
             AuthConfig::Oauth2ClientCredentials {
                 token_url,
                 client_id_env,
                 client_secret_env,
                 scope,
             } => {
-                let id = read(client_id_env)?;
-                let secret = read(client_secret_env)?;
+                let id = read("client_id_env", client_id_env)?;
+                let secret = read("client_secret_env", client_secret_env)?;
                 Ok(Credential::OAuth2ClientCredentials(
                     OAuth2ClientCredentials::with_context(
                         token_url,
@@ -170,5 +201,44 @@ impl Credential {
                 vec![c.client_id.clone(), c.client_secret.clone()]
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_names_and_secrets_are_told_apart() {
+        for name in [
+            "KONFORM_TOKEN",
+            "token",
+            "_X1",
+            "MELDEWESEN_CLIENT_SECRET_2",
+        ] {
+            assert!(looks_like_env_name(name), "{name}");
+        }
+        for secret in [
+            "",
+            "1TOKEN",
+            "my secret",
+            "eyJhbGciOi.eyJzdWIi.c2ln",
+            "ghp_R3alS3cretT0kenValue0123456789",
+            &"A".repeat(MAX_ENV_NAME + 1),
+        ] {
+            assert!(!looks_like_env_name(secret), "{secret}");
+        }
+    }
+
+    #[test]
+    fn a_secret_in_token_env_is_not_repeated() {
+        let secret = "ghp_R3alS3cretT0kenValue0123456789";
+        let config = AuthConfig::Bearer {
+            token_env: secret.into(),
+        };
+        let err = Credential::resolve(&config, &|_| Some("x".into()), "auth").unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.contains("token_env must name an environment variable"));
+        assert!(!shown.contains(secret), "{shown}");
     }
 }

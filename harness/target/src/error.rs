@@ -12,6 +12,17 @@ pub enum TargetError {
     /// A secret environment variable named in the target file is unset or empty.
     #[error("environment variable `{var}` (needed by {used_by}) is not set or empty")]
     MissingEnv { var: String, used_by: String },
+    /// A `*_env` field holds something that is no environment variable name
+    /// (likely the secret itself); the value is deliberately not part of
+    /// the message.
+    #[error(
+        "{used_by}: {field} must name an environment variable (letters, digits and `_`, \
+         at most 64 characters); the value written there is not shown in case it is a secret"
+    )]
+    NotAnEnvName {
+        field: &'static str,
+        used_by: String,
+    },
     #[error("invalid base URL `{url}`: {reason}")]
     InvalidBaseUrl { url: String, reason: String },
     #[error("invalid token URL `{url}` (used by {used_by}): {reason}")]

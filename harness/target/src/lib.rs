@@ -12,8 +12,10 @@ mod error;
 mod oauth2;
 mod redact;
 mod tls;
+pub mod urls;
 
 pub use client::USER_AGENT;
 pub use connection::{TargetConnection, connect, connect_with};
 pub use credential::{Credential, OAuth2ClientCredentials};
 pub use error::{AuthError, TargetError};
+pub use urls::{redact_url, warnings};

@@ -89,10 +89,11 @@ async fn fetch(
     client: &reqwest::Client,
     issued: &IssuedTokens,
 ) -> Result<Token, AuthError> {
+    let shown_url = cred.token_url.as_str();
     let fail = |status: Option<u16>, detail: String| AuthError::TokenEndpoint {
-        token_url: cred.token_url.to_string(),
+        token_url: crate::urls::redact_url(shown_url),
         status,
-        detail,
+        detail: crate::urls::scrub_password(&detail, shown_url),
     };
     // RFC 6749 § 2.3.1: id and secret are form-encoded before Basic encoding.
     let basic = format!(

@@ -46,7 +46,7 @@ fn file_stem(name: &str) -> Result<String, CliError> {
 /// parsed, or repeats a member name: a file readers disagree about is not
 /// signed).
 pub fn read_report(path: &Path) -> Result<Value, CliError> {
-    let bytes = std::fs::read(path)
+    let bytes = konform_seal::strict::read_file(path)
         .map_err(|e| CliError::Input(format!("cannot read {}: {e}", path.display())))?;
     konform_seal::strict::parse(&bytes)
         .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))

@@ -8,9 +8,9 @@ use konform_model::report::Report;
 use super::CliError;
 
 fn read_report(path: &Path) -> Result<Report, CliError> {
-    let text = std::fs::read_to_string(path)
+    let bytes = konform_seal::strict::read_file(path)
         .map_err(|e| CliError::Input(format!("cannot read {}: {e}", path.display())))?;
-    serde_json::from_str(&text)
+    serde_json::from_slice(&bytes)
         .map_err(|e| CliError::Input(format!("{} is not a konform report: {e}", path.display())))
 }
 

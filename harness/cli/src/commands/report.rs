@@ -64,7 +64,7 @@ fn read_report(
     suite: Option<&str>,
 ) -> Result<(Report, Option<SignatureStatus>), CliError> {
     let shown = path.display();
-    let bytes = std::fs::read(path)
+    let bytes = konform_seal::strict::read_file(path)
         .map_err(|e| CliError::Input(format!("cannot read report {shown}: {e}")))?;
     let ring = trust::key_ring(key_files, key_dir)?;
     // Suite digests only matter for the status of a sealed or signed file;

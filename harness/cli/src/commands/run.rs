@@ -17,9 +17,16 @@ use crate::terminal::{Progress, Style, summary};
 pub async fn run(args: RunArgs) -> Result<i32, CliError> {
     let formats = super::report::parse_formats(&args.format)?;
     let suites: Vec<LoadedSuite> = load_suites(&args.suites)?;
+    // Every report path is known (and safe) before anything runs.
+    for suite in &suites {
+        report_path(&args.out, suite)?;
+    }
     let target = match &args.target {
         Some(path) => {
             let file = load_target_file(path)?;
+            for warning in konform_target::warnings(&file) {
+                eprintln!("warning: {}: {warning}", path.display());
+            }
             let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
             TargetSpec::File {
                 file: Box::new(file),
@@ -28,6 +35,20 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         }
         None => TargetSpec::Embedded,
     };
+    // Before the first request: a run whose reports cannot be written would
+    // only leave its traces in the target's register.
+    let removed = konform_report::write::prepare_dir(&args.out).map_err(|e| {
+        CliError::Input(format!(
+            "--out {}: not a folder reports can be written to ({e})",
+            args.out.display()
+        ))
+    })?;
+    for path in removed {
+        eprintln!(
+            "note: removed {}, a temporary report file left by an interrupted run",
+            path.display()
+        );
+    }
     let cancel = CancellationToken::new();
     {
         let cancel = cancel.clone();
@@ -71,7 +92,7 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
             reference.shutdown().await;
         }
         let report = result?;
-        let path = args.out.join(format!("{}.json", suite.id()));
+        let path = report_path(&args.out, suite)?;
         konform_report::write_json(&report, &path)
             .map_err(|e| CliError::Environment(e.to_string()))?;
         let written = super::report::write_renderings(&report, &path, &formats)?;
@@ -88,6 +109,13 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         }
     }
     Ok(worst.exit_code())
+}
+
+/// `<out>/<suite>@<version>.json`; a suite id that is not a plain file name
+/// (the loader refuses such names already) is an input error.
+fn report_path(out: &Path, suite: &LoadedSuite) -> Result<std::path::PathBuf, CliError> {
+    konform_report::join_file_name(out, &format!("{}.json", suite.id()))
+        .map_err(|e| CliError::Input(format!("{}: {e}", suite.id())))
 }
 
 fn worse(a: OverallVerdict, b: OverallVerdict) -> OverallVerdict {
