@@ -114,8 +114,9 @@ impl SuiteFiles {
         read_dir_into(dir, "", &mut files)?;
         if files.folder.is_some()
             && let Some(path) = dir.parent().map(|p| p.join(crate::errata::ERRATA_FILE))
-            && let Ok(bytes) = std::fs::read(&path)
+            && path.exists()
         {
+            let bytes = read_bounded(&path, crate::yaml::MAX_YAML_BYTES)?;
             files.errata = Some((path.display().to_string(), bytes));
         }
         Ok(files)
