@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod interrupt;
 pub mod session;
 pub mod suites;
 pub mod target_file;

@@ -207,12 +207,17 @@ pub async fn run_connected(
     };
     let (claimed, claim_source) = match &connected.declared_classes {
         Some((classes, source)) => (classes.clone(), source.to_string()),
-        None => match konform_runner::claims::from_service_description(
-            &connected.conn,
-            limits.step_timeout,
-        )
-        .await
-        {
+        None => match tokio::select! {
+            // An interrupt does not wait for the step timeout: the run is
+            // cancelled, every case is recorded as not run.
+            () = options.cancel.cancelled() => {
+                Err("interrupted before the service description answered".to_string())
+            }
+            claims = konform_runner::claims::from_service_description(
+                &connected.conn,
+                limits.step_timeout,
+            ) => claims,
+        } {
             Ok(classes) => (classes, "service_description".to_string()),
             // The target cannot say what it claims: run everything, so the
             // report shows what could not be reached.

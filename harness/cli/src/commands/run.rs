@@ -50,17 +50,7 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         );
     }
     let cancel = CancellationToken::new();
-    {
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!(
-                    "\ninterrupted: finishing, the report is still written (marked incomplete)"
-                );
-                cancel.cancel();
-            }
-        });
-    }
+    crate::interrupt::cancel_on_signals(cancel.clone());
     let options = SessionOptions {
         jobs: args.jobs,
         class_filter: args.classes.clone(),
