@@ -173,6 +173,10 @@ pub enum ErrorKind {
     Interrupted,
     /// A fault of konform itself (a panic inside the case).
     Internal,
+    /// The target answered 503 or 429 (unavailable, rate limited) where the
+    /// step expected another status, even after one wait its Retry-After
+    /// allowed within the step timeout: nothing could be tested.
+    Unavailable,
 }
 
 impl ErrorKind {
@@ -190,6 +194,7 @@ impl ErrorKind {
             ErrorKind::Flaky => "flaky",
             ErrorKind::Interrupted => "interrupted",
             ErrorKind::Internal => "internal",
+            ErrorKind::Unavailable => "unavailable",
         }
     }
 }

@@ -309,7 +309,25 @@ async fn run_step(
         timeout: ctx.limits.step_timeout,
         body_limit: ctx.limits.body_limit,
     };
-    let (result, elapsed) = exchange::perform(ctx.conn.client(), &request, limits).await;
+    let (mut result, mut elapsed) = exchange::perform(ctx.conn.client(), &request, limits).await;
+    // One wait for a target that says when it can serve again, if the wait
+    // fits in the step timeout.
+    let mut waited = None;
+    if let Ok(first) = &result
+        && exchange::unexpectedly_unavailable(step.expect.status.as_ref(), first.status)
+        && let Some(wait) = exchange::retry_after(&first.headers, std::time::SystemTime::now())
+        && elapsed + wait < limits.timeout
+    {
+        tokio::time::sleep(wait).await;
+        let rest = ExchangeLimits {
+            timeout: limits.timeout - elapsed - wait,
+            ..limits
+        };
+        let (again, took) = exchange::perform(ctx.conn.client(), &request, rest).await;
+        waited = Some((first.status, wait));
+        elapsed += wait + took;
+        result = again;
+    }
     let mut step_evidence = StepEvidence {
         index,
         name: step.name.clone(),
@@ -337,6 +355,31 @@ async fn run_step(
         headers: headers_evidence(&response.headers),
         body: body_evidence(&response.body, ctx.limits.evidence_limit),
     });
+    if exchange::unexpectedly_unavailable(step.expect.status.as_ref(), response.status) {
+        let retry = match (waited, response.headers.get(http::header::RETRY_AFTER)) {
+            (Some((first, wait)), _) => format!(
+                " (also after waiting {} ms for the Retry-After of a first {first})",
+                wait.as_millis()
+            ),
+            (None, Some(value)) => format!(
+                " (Retry-After: {}, not within the step timeout of {} ms)",
+                String::from_utf8_lossy(value.as_bytes()),
+                limits.timeout.as_millis()
+            ),
+            (None, None) => " (no Retry-After)".to_string(),
+        };
+        let reason = format!(
+            "the target is unavailable: it answered {}{retry}; nothing could be tested",
+            response.status
+        );
+        step_evidence.error = Some(reason.clone());
+        step_evidence.error_kind = Some(ErrorKind::Unavailable);
+        evidence.push(step_evidence);
+        return Some(Stop::Error(
+            ErrorKind::Unavailable,
+            format!("{label}: {reason}"),
+        ));
+    }
     let view = ResponseView {
         status: response.status,
         headers: &response.headers,

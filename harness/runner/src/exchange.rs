@@ -2,9 +2,12 @@
 //! response under a time limit and a body-size limit, and classify every way
 //! this can go wrong as an [`ExchangeError`] (which becomes an `error` verdict,
 //! never a `fail`). Redirects are data (the client never follows them) and
-//! nothing is retried.
+//! nothing is retried, with one exception the case runner makes: a 503 or
+//! 429 that the step did not expect, whose `Retry-After` asks for a wait that
+//! fits in the step timeout, is waited for once ([`unavailable`],
+//! [`retry_after`]); a target still unavailable is an `error`, never a fail.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, Method};
@@ -63,6 +66,38 @@ impl ExchangeError {
 pub struct ExchangeLimits {
     pub timeout: Duration,
     pub body_limit: u64,
+}
+
+/// 503 Service Unavailable and 429 Too Many Requests: the target cannot
+/// serve the request now, which says nothing about its conformance.
+pub fn unavailable(status: u16) -> bool {
+    matches!(status, 429 | 503)
+}
+
+/// `status` says the target is unavailable and the step did not expect it
+/// (a case may test rate limiting on purpose): the step is an `error` of
+/// kind `unavailable`, never judged. Shared by the runner and re-judging.
+pub fn unexpectedly_unavailable(
+    expected: Option<&konform_model::suite::StatusExpect>,
+    status: u16,
+) -> bool {
+    unavailable(status) && !expected.is_some_and(|e| e.accepts(status))
+}
+
+/// The wait a `Retry-After` header asks for, as delta-seconds or an
+/// HTTP-date (RFC 9110 § 10.2.3); a date in the past is no wait. `None`
+/// when the header is missing or unreadable.
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse().ok().map(Duration::from_secs);
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// Sends `request` and reads the whole response, within `limits`.
@@ -170,4 +205,43 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(http::header::RETRY_AFTER, value.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let now = httpdate::parse_http_date("Wed, 02 Dec 2026 03:00:00 GMT").unwrap();
+        assert_eq!(
+            retry_after(&headers("2"), now),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(retry_after(&headers(" 0 "), now), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(&headers("Wed, 02 Dec 2026 03:00:05 GMT"), now),
+            Some(Duration::from_secs(5))
+        );
+        assert_eq!(
+            retry_after(&headers("Wed, 02 Dec 2026 02:59:00 GMT"), now),
+            Some(Duration::ZERO)
+        );
+        for bad in ["-1", "soon", "1.5", ""] {
+            assert_eq!(retry_after(&headers(bad), now), None, "{bad:?}");
+        }
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn only_503_and_429_are_unavailable() {
+        assert!(unavailable(503) && unavailable(429));
+        assert!(!unavailable(500) && !unavailable(502) && !unavailable(200));
+    }
 }

@@ -285,6 +285,15 @@ impl Replay<'_> {
             .as_ref()
             .map(|b| b.text.as_str())
             .unwrap_or("");
+        if konform_runner::exchange::unexpectedly_unavailable(
+            step.expect.status.as_ref(),
+            response.status,
+        ) {
+            return StepOutcome::Stop(
+                Verdict::Error,
+                format!("the target is unavailable: it answered {}", response.status),
+            );
+        }
         let truncated = response.body.as_ref().is_some_and(|b| b.truncated);
         let needs_body = step.expect.problem.is_some()
             || step.expect.schema.is_some()
