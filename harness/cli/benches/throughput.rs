@@ -155,6 +155,10 @@ fn main() {
             attribution: Default::default(),
             unique: konform_runner::UniqueSource::new(1, &Default::default())
                 .expect("no generators"),
+            body_budget: konform_runner::exchange::BodyBudget::new(
+                konform_runner::exchange::BodyBudget::DEFAULT_BYTES,
+                10 * 1024 * 1024,
+            ),
         });
         // The bare loop validates with the same schema, compiled the same way.
         let schema = serde_json::json!({

@@ -256,6 +256,10 @@ pub async fn run_connected(
         salt: konform_runner::redact::new_salt(),
         attribution: suite.manifest.attribution.clone(),
         unique,
+        body_budget: konform_runner::exchange::BodyBudget::new(
+            konform_runner::exchange::BodyBudget::DEFAULT_BYTES,
+            limits.body_limit,
+        ),
     });
     let repeat = options.repeat.max(1);
     let jobs = options.jobs.or(connected.jobs).unwrap_or(DEFAULT_JOBS);

@@ -58,6 +58,10 @@ fn main() {
                 &suite.manifest.generators,
             )
             .expect("generators parse"),
+            body_budget: konform_runner::exchange::BodyBudget::new(
+                konform_runner::exchange::BodyBudget::DEFAULT_BYTES,
+                defaults.body_limit_bytes,
+            ),
         });
         for case in suite.cases.clone() {
             let (ctx, runtime) = (ctx.clone(), runtime.clone());

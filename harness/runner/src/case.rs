@@ -57,6 +57,8 @@ pub struct CaseContext {
     pub attribution: Attribution,
     /// Where `unique` values come from (the run's seed, the suite's generators).
     pub unique: UniqueSource,
+    /// Memory for response bodies in flight, shared by all cases of the run.
+    pub body_budget: exchange::BodyBudget,
 }
 
 /// Outcome of a step that ends the case early.
@@ -309,7 +311,8 @@ async fn run_step(
         timeout: ctx.limits.step_timeout,
         body_limit: ctx.limits.body_limit,
     };
-    let (mut result, mut elapsed) = exchange::perform(ctx.conn.client(), &request, limits).await;
+    let (mut result, mut elapsed) =
+        exchange::perform(ctx.conn.client(), &request, limits, &ctx.body_budget).await;
     // One wait for a target that says when it can serve again, if the wait
     // fits in the step timeout.
     let mut waited = None;
@@ -323,7 +326,8 @@ async fn run_step(
             timeout: limits.timeout - elapsed - wait,
             ..limits
         };
-        let (again, took) = exchange::perform(ctx.conn.client(), &request, rest).await;
+        let (again, took) =
+            exchange::perform(ctx.conn.client(), &request, rest, &ctx.body_budget).await;
         waited = Some((first.status, wait));
         elapsed += wait + took;
         result = again;

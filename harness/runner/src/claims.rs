@@ -36,7 +36,8 @@ pub async fn from_service_description(
         timeout,
         body_limit: 1024 * 1024,
     };
-    let (result, _) = perform(conn.client(), &request, limits).await;
+    let budget = crate::exchange::BodyBudget::new(limits.body_limit, limits.body_limit);
+    let (result, _) = perform(conn.client(), &request, limits, &budget).await;
     let response = result.map_err(|e| format!("service description: {e}"))?;
     if response.status != 200 {
         return Err(format!("service description: status {}", response.status));

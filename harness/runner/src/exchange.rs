@@ -9,8 +9,11 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::{Bytes, BytesMut};
+use std::sync::Arc;
+
+use bytes::Bytes;
 use http::{HeaderMap, Method};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
 /// A request ready to go on the wire.
@@ -100,16 +103,59 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// Sends `request` and reads the whole response, within `limits`.
+/// Memory for response bodies being read, shared by every exchange of a
+/// run, so that peak memory does not grow with `--jobs`: before reading a
+/// body, an exchange reserves what it may need (its Content-Length, else the
+/// whole body limit) and gives it back when the body is read. Reserving the
+/// worst case up front means two readers can never each hold half of what
+/// both need; an exchange that waits for room waits within its step timeout.
+#[derive(Debug, Clone)]
+pub struct BodyBudget {
+    permits: Arc<Semaphore>,
+    /// Size of the budget in KiB (one permit per KiB).
+    kib: u32,
+}
+
+impl BodyBudget {
+    /// What a run may hold in response bodies at once, unless one body limit
+    /// is larger (then one body at a time): 64 MiB.
+    pub const DEFAULT_BYTES: u64 = 64 * 1024 * 1024;
+
+    /// A budget of `bytes`, at least `body_limit` (one body always fits).
+    pub fn new(bytes: u64, body_limit: u64) -> Self {
+        let kib = u32::try_from(bytes.max(body_limit).div_ceil(1024))
+            .unwrap_or(Semaphore::MAX_PERMITS as u32)
+            .clamp(1, Semaphore::MAX_PERMITS as u32);
+        Self {
+            permits: Arc::new(Semaphore::new(kib as usize)),
+            kib,
+        }
+    }
+
+    /// Reserves room for a body of up to `bytes`.
+    async fn reserve(&self, bytes: u64) -> Option<OwnedSemaphorePermit> {
+        let kib = u32::try_from(bytes.div_ceil(1024))
+            .unwrap_or(self.kib)
+            .clamp(1, self.kib);
+        self.permits.clone().acquire_many_owned(kib).await.ok()
+    }
+}
+
+/// Sends `request` and reads the whole response, within `limits`, holding
+/// room in `budget` while the body is read.
 pub async fn perform(
     client: &reqwest::Client,
     request: &OutgoingRequest,
     limits: ExchangeLimits,
+    budget: &BodyBudget,
 ) -> (Result<ReceivedResponse, ExchangeError>, Duration) {
     let started = Instant::now();
-    let result = tokio::time::timeout(limits.timeout, send_and_read(client, request, limits))
-        .await
-        .unwrap_or_else(|_| Err(ExchangeError::Timeout(limits.timeout.as_millis() as u64)));
+    let result = tokio::time::timeout(
+        limits.timeout,
+        send_and_read(client, request, limits, budget),
+    )
+    .await
+    .unwrap_or_else(|_| Err(ExchangeError::Timeout(limits.timeout.as_millis() as u64)));
     (result, started.elapsed())
 }
 
@@ -117,6 +163,7 @@ async fn send_and_read(
     client: &reqwest::Client,
     request: &OutgoingRequest,
     limits: ExchangeLimits,
+    budget: &BodyBudget,
 ) -> Result<ReceivedResponse, ExchangeError> {
     let mut builder = client
         .request(request.method.clone(), request.url.clone())
@@ -134,14 +181,29 @@ async fn send_and_read(
             limit: limits.body_limit,
         });
     }
-    let mut body = BytesMut::new();
+    let expected = response
+        .content_length()
+        .unwrap_or(limits.body_limit)
+        .min(limits.body_limit);
+    let _room = budget.reserve(expected).await;
+    // Never more than the limit, not even in spare capacity: a body is
+    // refused before it would exceed it, and the buffer grows (doubling) up
+    // to the limit only.
+    let limit = usize::try_from(limits.body_limit).unwrap_or(usize::MAX);
+    let mut body: Vec<u8> =
+        Vec::with_capacity(usize::try_from(expected).unwrap_or(0).min(64 * 1024));
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
-                if body.len() as u64 + chunk.len() as u64 > limits.body_limit {
+                let needed = body.len().saturating_add(chunk.len());
+                if needed > limit {
                     return Err(ExchangeError::BodyTooLarge {
                         limit: limits.body_limit,
                     });
+                }
+                if needed > body.capacity() {
+                    let grown = body.capacity().saturating_mul(2).max(needed).min(limit);
+                    body.reserve_exact(grown - body.len());
                 }
                 body.extend_from_slice(&chunk);
             }
@@ -157,7 +219,7 @@ async fn send_and_read(
     Ok(ReceivedResponse {
         status,
         headers,
-        body: body.freeze(),
+        body: Bytes::from(body),
     })
 }
 
