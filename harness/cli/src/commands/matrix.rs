@@ -276,16 +276,17 @@ pub fn build(dir: &Path, trust: &Trust) -> Result<Matrix, CliError> {
     Ok(Matrix { cells, rows })
 }
 
+/// Text of a report file (target names, signers, reasons) for the page:
+/// HTML specials escaped, control and bidi characters as visible escapes.
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
+    for ch in konform_report::text::for_terminal(text).chars() {
         match ch {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
