@@ -229,3 +229,84 @@ pub fn summary(report: &Report, report_path: Option<&str>, style: Style) -> Stri
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Style, summary};
+    use konform_model::report::Report;
+
+    /// OSC 52, a screen clear, a bidi override and a line break before a
+    /// GitHub Actions command: none of it is an SGR colour code.
+    const EVIL: &str = "\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[2J\u{202e}\n::error file=x::pwned";
+
+    /// A failing and an erroring case whose every text field is [`EVIL`].
+    fn report() -> Report {
+        let evil = EVIL;
+        let case = |id: &str, verdict: &str, reason: &str| {
+            serde_json::json!({
+                "id": format!("{id}{evil}"), "title": evil, "class": "a",
+                "requirements": ["R-1"], "verdict": verdict, "duration_ms": 3,
+                "reason": reason, "failed_requirements": ["R-1"],
+                "steps": [{
+                    "index": 0, "name": evil,
+                    "request": {"method": evil, "url": format!("http://127.0.0.1:1/{evil}"),
+                                "headers": []},
+                    "response": {"status": 500, "headers": [{"name": evil, "value": evil}],
+                                 "body": {"size": 1, "truncated": false, "text": evil}},
+                    "duration_ms": 3,
+                    "assertions": [{"check": format!("status {evil}"), "passed": false,
+                                    "requirements": ["R-1"],
+                                    "expected": 200, "received": evil, "message": evil}]
+                }]
+            })
+        };
+        serde_json::from_value(serde_json::json!({
+            "format": "konform-report/1",
+            "harness": {"name": "konform", "version": "0.1.0"},
+            "suite": {"id": evil, "version": "1.0.0", "title": evil, "digest": "sha256:00"},
+            "interface": {"name": "evil", "version": "1.0"},
+            "target": {"identity": {"operator": evil, "vendor": evil, "product": evil, "version": evil},
+                       "base_url": "http://127.0.0.1:1/", "auth": "none",
+                       "claimed_classes": ["a"], "claim_source": "target_file", "tls_insecure": false},
+            "run": {"started_at": "2026-01-01T00:00:00Z", "finished_at": "2026-01-01T00:00:01Z",
+                    "duration_ms": 1000, "jobs": 1, "complete": true},
+            "cases": [case("c.fail", "fail", evil), case("c.error", "error", evil)],
+            "requirements": [
+                {"id": "R-1", "level": "MUST", "text": evil, "source": evil, "verdict": "fail",
+                 "cases": ["c.fail"]}
+            ],
+            "classes": [
+                {"id": "a", "title": evil, "claimed": true, "requirements": ["R-1"],
+                 "verdict": "not_conformant", "failed": ["R-1"]}
+            ],
+            "summary": {"cases": 2, "pass": 0, "fail": 1, "error": 1, "skip": 0},
+            "verdict": "not_conformant"
+        }))
+        .expect("hand-built report matches the model")
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_and_our_colours_are_not() {
+        let text = summary(&report(), Some(EVIL), Style { color: true });
+        // Our own colour codes are intact …
+        assert!(text.contains("\u{1b}[1;31m FAIL\u{1b}[0m"), "{text:?}");
+        assert!(
+            text.contains("\u{1b}[1;31mNOT CONFORMANT\u{1b}[0m"),
+            "{text:?}"
+        );
+        // … and every other ESC was the target's, now visible.
+        let mut rest = text.clone();
+        for code in ["\u{1b}[0m", "\u{1b}[1m", "\u{1b}[1;31m", "\u{1b}[1;35m"] {
+            rest = rest.replace(code, "");
+        }
+        assert!(!rest.contains('\u{1b}'), "{rest:?}");
+        assert!(
+            !rest.contains('\u{202e}') && !rest.contains('\u{7}'),
+            "{rest:?}"
+        );
+        assert!(rest.contains("\\e]52;c;SGVsbG8=\\u{7}\\e[2J\\u{202e}\\n::error"));
+        for line in rest.lines() {
+            assert!(!line.trim_start().starts_with("::"), "{line:?}");
+        }
+    }
+}
