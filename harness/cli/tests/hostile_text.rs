@@ -3,8 +3,8 @@
 //! title and detail carry an OSC 52 clipboard write, a screen clear, a bidi
 //! override, C1 controls, a line break followed by a GitHub Actions command
 //! and an Azure Pipelines command, and URLs. The real `konform run` output
-//! must show all of it only as visible escapes, and the Markdown and HTML
-//! reports of the run must carry none of it raw (no autolink in the
+//! must show all of it only as visible escapes, and the Markdown, JUnit and
+//! HTML reports of the run must carry none of it raw (no autolink in the
 //! Markdown, no `'unsafe-inline'` script in the HTML).
 
 mod support;
@@ -129,7 +129,7 @@ async fn target_text_reaches_no_terminal_log_or_report_raw() {
             "--out".as_ref(),
             o.as_os_str(),
             "--format".as_ref(),
-            "json,html,md".as_ref(),
+            "json,html,junit,md".as_ref(),
         ])
     })
     .await
@@ -179,6 +179,16 @@ async fn target_text_reaches_no_terminal_log_or_report_raw() {
                 "{needle} would be autolinked in: {line}"
             );
         }
+    }
+
+    // The JUnit XML, whose texts CI test views print into logs.
+    let junit = std::fs::read_to_string(out.join("probe@1.0.0.junit.xml")).expect("junit");
+    assert!(junit.contains("Oops"), "{junit}");
+    assert_no_raw_controls("junit", &junit);
+    for line in junit.lines() {
+        let line = line.trim_start();
+        assert!(!line.starts_with("::"), "{line}");
+        assert!(!line.to_ascii_lowercase().contains("##vso["), "{line}");
     }
 
     // The HTML page: no raw controls, and a CSP without inline script.
