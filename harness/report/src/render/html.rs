@@ -123,8 +123,10 @@ fn content_security_policy() -> String {
     )
 }
 
-/// `sha256-<base64 of the SHA-256 of text>`, a CSP hash source.
-fn hash_source(text: &str) -> String {
+/// `sha256-<base64 of the SHA-256 of text>`, a CSP hash source (without
+/// the quotes), for an inline `<style>` or `<script>` whose text is exactly
+/// `text`.
+pub fn hash_source(text: &str) -> String {
     use base64::Engine as _;
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(text.as_bytes());
