@@ -65,7 +65,11 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            // An error can quote a target's answer or a report file.
+            eprintln!(
+                "error: {}",
+                konform_report::text::for_terminal(&e.to_string())
+            );
             e.exit_code()
         }
     }

@@ -2,6 +2,12 @@
 //! run goes on, then each failing case with the requirement it breaks and
 //! what was expected versus received, the counts, the per-class verdicts and
 //! where the report was written.
+//!
+//! Much of it is target-controlled (received values, problem titles and
+//! details, reasons, URLs, header values): every value is passed through
+//! [`konform_report::text::for_terminal`] before it is printed or painted,
+//! so a target can neither send escape sequences to the terminal nor start
+//! a new line in a CI log.
 
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
@@ -9,6 +15,7 @@ use std::sync::Mutex;
 use konform_model::report::{
     ClassVerdict, OverallVerdict, Report, RequirementResult, StepRole, Verdict,
 };
+use konform_report::text::for_terminal as safe;
 use konform_runner::{EventSink, RunEvent};
 
 /// ANSI styling, only when writing to a terminal and `NO_COLOR` is unset.
@@ -86,15 +93,15 @@ impl EventSink for Progress {
             out,
             "    {} {time} {}::{}",
             self.style.verdict(result.verdict),
-            self.suite,
-            result.id
+            safe(&self.suite),
+            safe(&result.id)
         );
     }
 }
 
 fn step_label(index: usize, name: Option<&str>) -> String {
     match name {
-        Some(name) => format!("step {} `{name}`", index + 1),
+        Some(name) => format!("step {} `{}`", index + 1, safe(name)),
         None => format!("step {}", index + 1),
     }
 }
@@ -106,7 +113,7 @@ fn requirement<'r>(report: &'r Report, id: &str) -> Option<&'r RequirementResult
 /// The end-of-run summary for one report.
 pub fn summary(report: &Report, report_path: Option<&str>, style: Style) -> String {
     let mut s = String::new();
-    let suite = format!("{}@{}", report.suite.id, report.suite.version);
+    let suite = safe(&format!("{}@{}", report.suite.id, report.suite.version)).into_owned();
     let problems: Vec<_> = report
         .cases
         .iter()
@@ -119,24 +126,24 @@ pub fn summary(report: &Report, report_path: Option<&str>, style: Style) -> Stri
         s.push_str(&format!(
             "\n  {} {suite}::{} — {}\n",
             style.verdict(case.verdict),
-            case.id,
-            case.title
+            safe(&case.id),
+            safe(&case.title)
         ));
         for id in konform_report::judge::blamed(case) {
             if let Some(r) = requirement(report, &id) {
                 s.push_str(&format!(
                     "        breaks {} ({}): {} [{}]\n",
-                    r.id,
+                    safe(&r.id),
                     r.level.as_str(),
-                    r.text,
-                    r.source
+                    safe(&r.text),
+                    safe(&r.source)
                 ));
             }
             for f in konform_report::judge::failed_checks(case, &id) {
                 s.push_str(&format!(
                     "          {}: {}\n",
                     step_label(f.step, f.step_name.as_deref()),
-                    f.describe()
+                    safe(&f.describe())
                 ));
             }
         }
@@ -144,12 +151,12 @@ pub fn summary(report: &Report, report_path: Option<&str>, style: Style) -> Stri
             let kind = case.error_kind.map(|k| k.as_str()).unwrap_or("error");
             s.push_str(&format!(
                 "        {kind}: {}\n",
-                case.reason.as_deref().unwrap_or("no reason recorded")
+                safe(case.reason.as_deref().unwrap_or("no reason recorded"))
             ));
             if !case.unverified_requirements.is_empty() {
                 s.push_str(&format!(
                     "        unverified: {}\n",
-                    case.unverified_requirements.join(", ")
+                    safe(&case.unverified_requirements.join(", "))
                 ));
             }
         }
@@ -166,7 +173,8 @@ pub fn summary(report: &Report, report_path: Option<&str>, style: Style) -> Stri
                 .unwrap_or_else(|| "no response".into());
             s.push_str(&format!(
                 "        exchange: {} {} → {status}\n",
-                step.request.method, step.request.url
+                safe(&step.request.method),
+                safe(&step.request.url)
             ));
         }
     }
@@ -185,11 +193,17 @@ pub fn summary(report: &Report, report_path: Option<&str>, style: Style) -> Stri
             ClassVerdict::Conformant => style.paint("32", "conformant"),
             ClassVerdict::NotConformant => style.paint(
                 "1;31",
-                &format!("NOT conformant (failed: {})", class.failed.join(", ")),
+                &format!(
+                    "NOT conformant (failed: {})",
+                    safe(&class.failed.join(", "))
+                ),
             ),
             ClassVerdict::Inconclusive => style.paint(
                 "35",
-                &format!("inconclusive (unverified: {})", class.unverified.join(", ")),
+                &format!(
+                    "inconclusive (unverified: {})",
+                    safe(&class.unverified.join(", "))
+                ),
             ),
             ClassVerdict::NotClaimed => "not claimed".to_string(),
             ClassVerdict::NotSelected => "not selected".to_string(),
@@ -197,9 +211,12 @@ pub fn summary(report: &Report, report_path: Option<&str>, style: Style) -> Stri
         let warnings = if class.warnings.is_empty() {
             String::new()
         } else {
-            format!("; SHOULD warnings: {}", class.warnings.join(", "))
+            format!("; SHOULD warnings: {}", safe(&class.warnings.join(", ")))
         };
-        s.push_str(&format!("  class {:<16} {verdict}{warnings}\n", class.id));
+        s.push_str(&format!(
+            "  class {:<16} {verdict}{warnings}\n",
+            safe(&class.id)
+        ));
     }
     let overall = match report.verdict {
         OverallVerdict::Conformant => style.paint("1;32", "CONFORMANT"),
@@ -208,7 +225,88 @@ pub fn summary(report: &Report, report_path: Option<&str>, style: Style) -> Stri
     };
     s.push_str(&format!("  verdict: {overall}\n"));
     if let Some(path) = report_path {
-        s.push_str(&format!("  report:  {path}\n"));
+        s.push_str(&format!("  report:  {}\n", safe(path)));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Style, summary};
+    use konform_model::report::Report;
+
+    /// OSC 52, a screen clear, a bidi override and a line break before a
+    /// GitHub Actions command: none of it is an SGR colour code.
+    const EVIL: &str = "\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[2J\u{202e}\n::error file=x::pwned";
+
+    /// A failing and an erroring case whose every text field is [`EVIL`].
+    fn report() -> Report {
+        let evil = EVIL;
+        let case = |id: &str, verdict: &str, reason: &str| {
+            serde_json::json!({
+                "id": format!("{id}{evil}"), "title": evil, "class": "a",
+                "requirements": ["R-1"], "verdict": verdict, "duration_ms": 3,
+                "reason": reason, "failed_requirements": ["R-1"],
+                "steps": [{
+                    "index": 0, "name": evil,
+                    "request": {"method": evil, "url": format!("http://127.0.0.1:1/{evil}"),
+                                "headers": []},
+                    "response": {"status": 500, "headers": [{"name": evil, "value": evil}],
+                                 "body": {"size": 1, "truncated": false, "text": evil}},
+                    "duration_ms": 3,
+                    "assertions": [{"check": format!("status {evil}"), "passed": false,
+                                    "requirements": ["R-1"],
+                                    "expected": 200, "received": evil, "message": evil}]
+                }]
+            })
+        };
+        serde_json::from_value(serde_json::json!({
+            "format": "konform-report/1",
+            "harness": {"name": "konform", "version": "0.1.0"},
+            "suite": {"id": evil, "version": "1.0.0", "title": evil, "digest": "sha256:00"},
+            "interface": {"name": "evil", "version": "1.0"},
+            "target": {"identity": {"operator": evil, "vendor": evil, "product": evil, "version": evil},
+                       "base_url": "http://127.0.0.1:1/", "auth": "none",
+                       "claimed_classes": ["a"], "claim_source": "target_file", "tls_insecure": false},
+            "run": {"started_at": "2026-01-01T00:00:00Z", "finished_at": "2026-01-01T00:00:01Z",
+                    "duration_ms": 1000, "jobs": 1, "complete": true},
+            "cases": [case("c.fail", "fail", evil), case("c.error", "error", evil)],
+            "requirements": [
+                {"id": "R-1", "level": "MUST", "text": evil, "source": evil, "verdict": "fail",
+                 "cases": ["c.fail"]}
+            ],
+            "classes": [
+                {"id": "a", "title": evil, "claimed": true, "requirements": ["R-1"],
+                 "verdict": "not_conformant", "failed": ["R-1"]}
+            ],
+            "summary": {"cases": 2, "pass": 0, "fail": 1, "error": 1, "skip": 0},
+            "verdict": "not_conformant"
+        }))
+        .expect("hand-built report matches the model")
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_and_our_colours_are_not() {
+        let text = summary(&report(), Some(EVIL), Style { color: true });
+        // Our own colour codes are intact …
+        assert!(text.contains("\u{1b}[1;31m FAIL\u{1b}[0m"), "{text:?}");
+        assert!(
+            text.contains("\u{1b}[1;31mNOT CONFORMANT\u{1b}[0m"),
+            "{text:?}"
+        );
+        // … and every other ESC was the target's, now visible.
+        let mut rest = text.clone();
+        for code in ["\u{1b}[0m", "\u{1b}[1m", "\u{1b}[1;31m", "\u{1b}[1;35m"] {
+            rest = rest.replace(code, "");
+        }
+        assert!(!rest.contains('\u{1b}'), "{rest:?}");
+        assert!(
+            !rest.contains('\u{202e}') && !rest.contains('\u{7}'),
+            "{rest:?}"
+        );
+        assert!(rest.contains("\\e]52;c;SGVsbG8=\\u{7}\\e[2J\\u{202e}\\n::error"));
+        for line in rest.lines() {
+            assert!(!line.trim_start().starts_with("::"), "{line:?}");
+        }
+    }
 }

@@ -99,6 +99,21 @@ fn matrix_marks_signed_unsigned_and_invalid_reports() {
     for external in ["src=\"http", "href=\"http", "@import", "url("] {
         assert!(!html.contains(external), "external resource {external}");
     }
+    // Only the page's own style, allowed by its hash; Chromium reports a
+    // blocked style on the console, which must stay empty.
+    let style = html
+        .split("<style>")
+        .nth(1)
+        .and_then(|rest| rest.split("</style>").next())
+        .expect("a style element");
+    assert!(
+        html.contains(&format!(
+            "content=\"default-src 'none'; style-src '{}'\"",
+            konform_report::render::hash_source(style)
+        )),
+        "CSP by hash, no 'unsafe-inline'"
+    );
+    assert!(!html.contains("unsafe-inline"));
     // The page as a person sees it, in a real browser.
     let page = support::chromium::render_in_chromium(Path::new(&p("matrix.html")));
     assert!(page.console.is_empty(), "console: {:?}", page.console);

@@ -18,6 +18,9 @@
 //! - A signature whose header names "Bundesamt", made with the key published
 //!   as `certifier`, is shown as `certifier` everywhere.
 //! - `report render` renders signed reports with their signature status.
+//! - A signature header whose `kid` carries escape sequences, a bidi
+//!   override and a line break before `::error` is printed by `verify` only
+//!   as visible escapes.
 
 mod support;
 
@@ -482,6 +485,45 @@ fn the_signer_shown_is_the_trusted_key_not_the_header() {
     let html = std::fs::read_to_string(dir.path().join("matrix.html")).expect("html");
     assert!(html.contains("signed by certifier"), "{html}");
     assert!(!html.contains("Bundesamt"), "{html}");
+}
+
+#[test]
+fn a_hostile_kid_is_printed_as_visible_escapes() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let keys = dir.path().join("keys");
+    let key = keygen(&keys, "certifier");
+    let report = signed_report(dir.path(), &key, None);
+    let mut value = read_json(&report);
+    let entry = &mut value["signatures"][0];
+    let protected = entry["protected"].as_str().expect("protected");
+    let mut header: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(protected).expect("base64url"))
+            .expect("header");
+    header["kid"] =
+        "k\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[2J\u{202e}\n::error file=x::pwned\u{9b}".into();
+    entry["protected"] = URL_SAFE_NO_PAD.encode(header.to_string()).into();
+    write_json(&report, &value);
+
+    let o = konform(&[&"report", &"verify", &report, &"--keys", &keys]);
+    let (out, err) = (stdout(&o), stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(
+        out.contains("FAIL signature 1: key k\\e]52;c;SGVsbG8=\\u{7}\\e[2J\\u{202e}\\n::error"),
+        "{out}"
+    );
+    for text in [&out, &err] {
+        assert!(
+            !text.chars().any(|c| (c.is_control() && c != '\n')
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')),
+            "raw control or bidi character: {text:?}"
+        );
+        assert!(
+            !text.lines().any(|l| l.trim_start().starts_with("::")),
+            "{text}"
+        );
+    }
 }
 
 #[test]

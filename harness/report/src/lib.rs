@@ -3,12 +3,14 @@
 //! writing it atomically ([`write`]), rendering it ([`render`]), merging
 //! shard reports ([`merge`]), and deciding whether a report file may be
 //! believed ([`validity`]: the one check `report verify`, `report render` and
-//! `matrix` share).
+//! `matrix` share). [`text`] makes target-controlled text safe to print in a
+//! terminal or CI log; every printer and renderer uses it.
 
 pub mod assemble;
 pub mod judge;
 pub mod merge;
 pub mod render;
+pub mod text;
 pub mod validity;
 pub mod write;
 

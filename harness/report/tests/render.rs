@@ -83,6 +83,48 @@ fn html_escapes_every_field_and_keeps_its_own_script_only() {
     assert!(html.contains("class=\"case warn\" id=\"case-c.error\""));
 }
 
+/// The CSP names the page's own style and script by the SHA-256 of their
+/// exact text, and allows nothing inline besides.
+#[test]
+fn html_csp_allows_exactly_its_own_style_and_script() {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let html = render::html(&report());
+    let between = |open: &str, close: &str| {
+        let start = html.find(open).expect(open) + open.len();
+        let len = html[start..].find(close).expect(close);
+        html[start..start + len].to_string()
+    };
+    let hash = |text: &str| {
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
+        )
+    };
+    let csp = between("http-equiv=\"Content-Security-Policy\" content=\"", "\"");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    let directive = |name: &str| {
+        csp.split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} in {csp}"))
+            .to_string()
+    };
+    assert_eq!(
+        directive("script-src"),
+        format!("script-src {}", hash(&between("<script>", "</script>")))
+    );
+    assert_eq!(
+        directive("style-src"),
+        format!("style-src {}", hash(&between("<style>", "</style>")))
+    );
+    assert_eq!(directive("default-src"), "default-src 'none'");
+    assert!(
+        !html.contains(" style=\""),
+        "a style attribute needs 'unsafe-inline'"
+    );
+}
+
 #[test]
 fn junit_maps_verdicts_and_escapes() {
     let xml = render::junit(&report());
@@ -102,7 +144,8 @@ fn junit_maps_verdicts_and_escapes() {
 fn markdown_escapes_and_lists_failing_cases_only() {
     let md = render::markdown(&report());
     assert!(!md.contains("<script>"), "{md}");
-    assert!(md.starts_with("## ❌ evil@1.0.0: Not conformant"));
+    // `@` as a character reference: GitHub makes no e-mail autolink of it.
+    assert!(md.starts_with("## ❌ evil&#64;1.0.0: Not conformant"));
     assert!(md.contains("### Failing cases (2)"));
     assert!(md.contains("R-1 (MUST), R-2 (SHOULD)"));
     assert!(md.contains("The run did not complete"));

@@ -276,16 +276,17 @@ pub fn build(dir: &Path, trust: &Trust) -> Result<Matrix, CliError> {
     Ok(Matrix { cells, rows })
 }
 
+/// Text of a report file (target names, signers, reasons) for the page:
+/// HTML specials escaped, control and bidi characters as visible escapes.
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
+    for ch in konform_report::text::for_terminal(text).chars() {
         match ch {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -346,18 +347,8 @@ fn report_entry(s: &mut String, r: &Row) {
     s.push_str(&format!("<br>{}</small></div>", esc(&r.file)));
 }
 
-/// A self-contained page: one row per target, one column per suite version.
-pub fn html(matrix: &Matrix) -> String {
-    let mut suites: Vec<&str> = matrix.cells.iter().map(|c| c.suite.as_str()).collect();
-    suites.sort();
-    suites.dedup();
-    let mut targets: Vec<&str> = matrix.cells.iter().map(|c| c.target.as_str()).collect();
-    targets.sort();
-    targets.dedup();
-    let mut s = String::from(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\
-         <title>konform compatibility matrix</title><style>\
+/// The matrix page's only style; the CSP allows it by its hash.
+const CSS: &str = "\
          body{font-family:system-ui,sans-serif;margin:2rem;color:#1d1d1f}\
          table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:.5rem;vertical-align:top}\
          th{background:#f3f3f3;text-align:left}.conformant{background:#e3f6e3}\
@@ -369,8 +360,21 @@ pub fn html(matrix: &Matrix) -> String {
          .status{font-size:.8rem;font-weight:bold;background:none}.invalid{color:#b00020}\
          .unsigned,.untrusted,.not_a_report{color:#8a6d00}.verified{color:#1b6e20}\
          span.partial,span.decides{color:#3b4a5e}\
-         ul{margin:.25rem 0;padding-left:1rem}small{color:#555}\
-         </style></head><body><h1>Compatibility matrix</h1>\
+         ul{margin:.25rem 0;padding-left:1rem}small{color:#555}";
+
+/// A self-contained page: one row per target, one column per suite version.
+pub fn html(matrix: &Matrix) -> String {
+    let mut suites: Vec<&str> = matrix.cells.iter().map(|c| c.suite.as_str()).collect();
+    suites.sort();
+    suites.dedup();
+    let mut targets: Vec<&str> = matrix.cells.iter().map(|c| c.target.as_str()).collect();
+    targets.sort();
+    targets.dedup();
+    let mut s = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src '{}'\">\
+         <title>konform compatibility matrix</title><style>{CSS}</style></head>\
+         <body><h1>Compatibility matrix</h1>\
          <p>Targets × suite versions. A cell's colour is the verdict of its newest report that \
          verifies — strict JSON, schema, seal, signatures by trusted keys, a known suite digest — \
          and covers the whole target. A verified run limited by class or shard, or interrupted, is \
@@ -378,6 +382,7 @@ pub fn html(matrix: &Matrix) -> String {
          is listed, newest first, marked verified, unsigned, untrusted or invalid (with the reason); \
          what an unverified report says is shown as its claim.</p>\
          <table><thead><tr><th>Target</th>",
+        konform_report::render::hash_source(CSS)
     );
     for suite in &suites {
         s.push_str(&format!("<th>{}</th>", esc(suite)));

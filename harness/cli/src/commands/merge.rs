@@ -22,11 +22,14 @@ pub fn run(inputs: &[PathBuf], out: &Path) -> Result<i32, CliError> {
     let merged = konform_report::merge(&reports).map_err(|e| CliError::Input(e.to_string()))?;
     konform_report::write_json(&merged, out).map_err(|e| CliError::Environment(e.to_string()))?;
     println!(
-        "merged {} shard reports of {}@{} into {}: {} cases, verdict {:?}",
+        "merged {} shard reports of {} into {}: {} cases, verdict {:?}",
         reports.len(),
-        merged.suite.id,
-        merged.suite.version,
-        out.display(),
+        // The suite is named by the shard files.
+        konform_report::text::for_terminal(&format!(
+            "{}@{}",
+            merged.suite.id, merged.suite.version
+        )),
+        konform_report::text::for_terminal(&out.display().to_string()),
         merged.cases.len(),
         merged.verdict
     );

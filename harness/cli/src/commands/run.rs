@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use konform_model::report::OverallVerdict;
+use konform_report::text::for_terminal as safe;
 use konform_runner::CancellationToken;
 use konform_suite::LoadedSuite;
 
@@ -70,11 +71,11 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         };
         println!(
             "     Running {} ({} cases) against {} {} at {}",
-            suite.id(),
+            safe(&suite.id()),
             suite.cases.len(),
-            connected.identity.product,
-            connected.identity.version,
-            connected.conn.base_url()
+            safe(&connected.identity.product),
+            safe(&connected.identity.version),
+            safe(connected.conn.base_url().as_ref())
         );
         let progress = Progress::new(suite.id(), args.quiet, style, Box::new(std::io::stdout()));
         let result = session::run_connected(suite, &schemas, &connected, &options, &progress).await;
@@ -91,7 +92,7 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
             summary(&report, Some(&path.display().to_string()), style)
         );
         for path in written {
-            println!("  report:  {}", path.display());
+            println!("  report:  {}", safe(&path.display().to_string()));
         }
         worst = worse(worst, report.verdict);
         if cancel.is_cancelled() {

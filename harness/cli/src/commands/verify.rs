@@ -10,6 +10,7 @@
 pub mod rejudge;
 
 use konform_model::report::Report;
+use konform_report::text::for_terminal as safe;
 use konform_report::validity::{self, Standing};
 
 use super::CliError;
@@ -76,17 +77,26 @@ pub fn run(command: ReportCommand) -> Result<i32, CliError> {
     }
     let mut code = 0;
     for l in &lines {
-        println!("{} {}", if l.passed { "ok  " } else { "FAIL" }, l.text);
+        // Signer names (a JWS `kid`), suite ids and reasons come from the
+        // file being verified: printed as one line each, escapes visible.
+        println!(
+            "{} {}",
+            if l.passed { "ok  " } else { "FAIL" },
+            safe(&l.text)
+        );
         if !l.passed {
             code = 1;
         }
     }
     for why in &assessment.partial {
-        println!("note partial run: {why}; it does not show the conformance of the whole target");
+        println!(
+            "note partial run: {}; it does not show the conformance of the whole target",
+            safe(why)
+        );
     }
     println!(
         "{}: {}",
-        report.display(),
+        safe(&report.display().to_string()),
         match (code, assessment.standing) {
             (0, _) => "verified".to_string(),
             (_, Standing::Verified) => "NOT verified (re-judging disagrees)".to_string(),

@@ -7,7 +7,13 @@
 //!
 //! Evidence is hostile input (a target can answer with `<script>`), so the
 //! page is built with [`Markup`]: text can only be added escaped, and raw
-//! markup only from `&'static str` literals in this file.
+//! markup only from `&'static str` literals in this file. Control and bidi
+//! characters in text are shown as visible escapes
+//! ([`crate::text::for_display`]). The Content-Security-Policy allows
+//! exactly the page's own `<style>` and `<script>`, by the SHA-256 of their
+//! text (computed here from [`CSS`] and [`SCRIPT`]), and nothing inline
+//! besides: no `'unsafe-inline'`, so even markup that slipped through could
+//! not run a script or add a style.
 
 use konform_model::report::{
     AssertionOutcome, BodyEvidence, CaseResult, ClassResult, ClassVerdict, Header, OverallVerdict,
@@ -28,7 +34,9 @@ pub fn html_with(report: &Report, signature: Option<&SignatureStatus>) -> String
     let mut m = Markup::default();
     m.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     m.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    m.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n");
+    m.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"");
+    m.policy(&content_security_policy());
+    m.raw("\">\n");
     m.raw("<title>");
     m.text(&format!(
         "{}: {} — konform report",
@@ -70,6 +78,12 @@ impl Markup {
         escape_into(&mut self.0, text);
     }
 
+    /// The CSP computed by [`content_security_policy`]: only hash sources
+    /// and keywords of this file, no text from the report.
+    fn policy(&mut self, policy: &str) {
+        self.0.push_str(policy);
+    }
+
     fn num(&mut self, n: impl Into<u64>) {
         self.0.push_str(&n.into().to_string());
     }
@@ -82,21 +96,44 @@ impl Markup {
     }
 }
 
-/// Escapes `&`, `<`, `>`, `"` and `'`; drops control characters other than
-/// tab and line breaks.
+/// Escapes `&`, `<`, `>`, `"` and `'`; control characters other than tab
+/// and line breaks, and bidi controls, become visible escapes (`\e`,
+/// `\u{202e}`).
 pub(crate) fn escape_into(out: &mut String, text: &str) {
-    for ch in text.chars() {
+    for ch in crate::text::for_display(text).chars() {
         match ch {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(ch),
-            c if c.is_control() => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
+}
+
+/// The page's Content-Security-Policy: nothing may be loaded, and the only
+/// style and script are the page's own, named by the SHA-256 of their exact
+/// text (CSP hash sources).
+fn content_security_policy() -> String {
+    format!(
+        "default-src 'none'; style-src '{}'; script-src '{}'; img-src data:",
+        hash_source(CSS),
+        hash_source(SCRIPT)
+    )
+}
+
+/// `sha256-<base64 of the SHA-256 of text>`, a CSP hash source (without
+/// the quotes), for an inline `<style>` or `<script>` whose text is exactly
+/// `text`.
+pub fn hash_source(text: &str) -> String {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(text.as_bytes());
+    format!(
+        "sha256-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
 }
 
 fn overall_class(v: OverallVerdict) -> &'static str {
@@ -649,6 +686,7 @@ const ICON_NONE: &str = "<svg class=\"icon\" viewBox=\"0 0 16 16\" aria-hidden=\
 
 const SCRIPT: &str = r#"
 (function () {
+  document.body.classList.add('js');
   var box = document.getElementById('failures-only');
   if (box) {
     box.addEventListener('change', function () {
@@ -695,6 +733,7 @@ a { color: #0969da; }
 .c-good { color: var(--good); } .c-bad { color: var(--bad); } .c-warn { color: var(--warn); } .c-none { color: var(--none); }
 .counts { font-size: 1.05em; }
 .bar { width: 100%; height: 24px; border-radius: 4px; background: var(--soft); display: block; }
+body:not(.js) .toolbar { display: none; }
 .toolbar { position: sticky; top: 0; z-index: 1; margin: 24px 0 0; padding: 8px 0; background: #fff; border-bottom: 1px solid var(--line); }
 table { width: 100%; border-collapse: collapse; margin: 8px 0; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }

@@ -3,6 +3,11 @@
 //! a failure, `error` an error, `skip` skipped; the requirement ids a case
 //! verifies are its properties, so a CI view can be traced back to the text
 //! of the specification.
+//!
+//! CI systems print these texts into logs and annotations, so every value
+//! of the report is passed through [`crate::text::for_terminal`] (one line,
+//! controls and bidi visible); only the description's own line breaks
+//! separate lines, and a target's text can never start one.
 
 use std::time::Duration;
 
@@ -10,6 +15,7 @@ use konform_model::report::{CaseResult, Report, Verdict};
 use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 
 use super::{SignatureStatus, class_label, level_of, overall_label, suite_key};
+use crate::text::for_terminal as t;
 
 /// Renders `report` as JUnit XML.
 pub fn junit(report: &Report) -> String {
@@ -19,22 +25,22 @@ pub fn junit(report: &Report) -> String {
 /// Renders `report` as JUnit XML; a signed report's status becomes the
 /// `signature` property of every test suite.
 pub fn junit_with(report: &Report, signature: Option<&SignatureStatus>) -> String {
-    let key = suite_key(report);
+    let key = t(&suite_key(report)).into_owned();
     let mut out = quick_junit::Report::new(format!("konform {key}"));
     out.set_time(Duration::from_millis(report.run.duration_ms));
     let mut classes: Vec<(String, String)> = report
         .classes
         .iter()
-        .map(|c| (c.id.clone(), c.title.clone()))
+        .map(|c| (c.id.clone(), t(&c.title).into_owned()))
         .collect();
     // Cases of a class the report does not list still get a suite.
     for case in &report.cases {
         if !classes.iter().any(|(id, _)| *id == case.class) {
-            classes.push((case.class.clone(), case.class.clone()));
+            classes.push((case.class.clone(), t(&case.class).into_owned()));
         }
     }
     for (class_id, title) in &classes {
-        let mut suite = TestSuite::new(format!("{key}.{class_id}"));
+        let mut suite = TestSuite::new(format!("{key}.{}", t(class_id)));
         suite.add_property(Property::new("title", title.as_str()));
         if let Some(class) = report.classes.iter().find(|c| c.id == *class_id) {
             suite.add_property(Property::new("verdict", class_label(class.verdict)));
@@ -42,7 +48,7 @@ pub fn junit_with(report: &Report, signature: Option<&SignatureStatus>) -> Strin
         }
         suite.add_property(Property::new("overall", overall_label(report.verdict)));
         if let Some(status) = signature {
-            suite.add_property(Property::new("signature", status.summary.as_str()));
+            suite.add_property(Property::new("signature", t(&status.summary)));
         }
         let mut time = 0u64;
         for case in report.cases.iter().filter(|c| c.class == *class_id) {
@@ -59,7 +65,7 @@ pub fn junit_with(report: &Report, signature: Option<&SignatureStatus>) -> Strin
 }
 
 fn test_case(report: &Report, key: &str, case: &CaseResult) -> TestCase {
-    let reason = case.reason.clone().unwrap_or_default();
+    let reason = t(case.reason.as_deref().unwrap_or_default()).into_owned();
     let status = match case.verdict {
         Verdict::Pass => TestCaseStatus::success(),
         Verdict::Fail | Verdict::Error => {
@@ -86,14 +92,14 @@ fn test_case(report: &Report, key: &str, case: &CaseResult) -> TestCase {
             s
         }
     };
-    let mut tc = TestCase::new(case.id.as_str(), status);
-    tc.set_classname(format!("{key}.{}", case.class));
+    let mut tc = TestCase::new(t(&case.id), status);
+    tc.set_classname(format!("{key}.{}", t(&case.class)));
     tc.set_time(Duration::from_millis(case.duration_ms));
     let checks: usize = case.steps.iter().map(|s| s.assertions.len()).sum();
     tc.set_assertions(checks);
-    tc.add_property(Property::new("title", case.title.as_str()));
+    tc.add_property(Property::new("title", t(&case.title)));
     for id in &case.requirements {
-        tc.add_property(Property::new("requirement", id.as_str()));
+        tc.add_property(Property::new("requirement", t(id)));
     }
     tc
 }
@@ -102,13 +108,13 @@ fn test_case(report: &Report, key: &str, case: &CaseResult) -> TestCase {
 /// the failing assertions with expected vs received.
 fn description(report: &Report, case: &CaseResult) -> String {
     let mut text = String::new();
-    text.push_str(&case.title);
+    text.push_str(&t(&case.title));
     text.push('\n');
     for id in crate::judge::blamed(case) {
         let level = level_of(report, &id).unwrap_or("?");
-        text.push_str(&format!("breaks {id} ({level})\n"));
+        text.push_str(&format!("breaks {} ({level})\n", t(&id)));
         for f in crate::judge::failed_checks(case, &id) {
-            text.push_str(&format!("  step {}: {}\n", f.step + 1, f.describe()));
+            text.push_str(&format!("  step {}: {}\n", f.step + 1, t(&f.describe())));
         }
     }
     if let Some(kind) = case.error_kind {
@@ -117,17 +123,17 @@ fn description(report: &Report, case: &CaseResult) -> String {
     if !case.unverified_requirements.is_empty() {
         text.push_str(&format!(
             "unverified: {}\n",
-            case.unverified_requirements.join(", ")
+            t(&case.unverified_requirements.join(", "))
         ));
     }
     if let Some(reason) = &case.reason {
-        text.push_str(&format!("reason: {reason}\n"));
+        text.push_str(&format!("reason: {}\n", t(reason)));
     }
     for step in &case.steps {
         let name = step
             .name
             .as_deref()
-            .map(|n| format!(" {n}"))
+            .map(|n| format!(" {}", t(n)))
             .unwrap_or_default();
         let status = step
             .response
@@ -137,22 +143,22 @@ fn description(report: &Report, case: &CaseResult) -> String {
         text.push_str(&format!(
             "step {}{name}: {} {} -> {status}\n",
             step.index + 1,
-            step.request.method,
-            step.request.url
+            t(&step.request.method),
+            t(&step.request.url)
         ));
         if let Some(err) = &step.error {
-            text.push_str(&format!("  error: {err}\n"));
+            text.push_str(&format!("  error: {}\n", t(err)));
         }
         for a in step.assertions.iter().filter(|a| !a.passed) {
-            text.push_str(&format!("  failed: {}\n", a.check));
+            text.push_str(&format!("  failed: {}\n", t(&a.check)));
             if let Some(e) = &a.expected {
-                text.push_str(&format!("    expected: {e}\n"));
+                text.push_str(&format!("    expected: {}\n", t(&e.to_string())));
             }
             if let Some(r) = &a.received {
-                text.push_str(&format!("    received: {r}\n"));
+                text.push_str(&format!("    received: {}\n", t(&r.to_string())));
             }
             if let Some(m) = &a.message {
-                text.push_str(&format!("    {m}\n"));
+                text.push_str(&format!("    {}\n", t(m)));
             }
         }
     }

@@ -2,6 +2,18 @@
 //! the class table, the failing cases with their requirement and reason,
 //! and the counts. Every piece of report text is escaped, since job
 //! summaries render inline HTML and a target controls much of the text.
+//!
+//! Escaping ([`esc`]): HTML and Markdown specials are escaped, line breaks
+//! become spaces, control and bidi characters become visible escapes
+//! ([`crate::text::for_terminal`]), and nothing a target wrote can become a
+//! link. Links need `[`, `<` (both escaped) or GitHub's autolink extension,
+//! which starts a link at the `:` of `scheme://`, at `www.` and at the `@`
+//! of an e-mail address as they appear in the source. So `:` before `//`,
+//! `@`, and the `.` of `www.` are written as the character references
+//! `&#58;`, `&#64;` and `&#46;`: GitHub shows the same characters, but the
+//! autolink extension never sees them (it triggers on the literal characters
+//! of the source; a reference is parsed as an inline of its own). This holds
+//! for the target's base URL too: it is shown, not linked.
 
 use std::fmt::Write as _;
 
@@ -144,10 +156,14 @@ fn ids(list: &[String]) -> String {
     }
 }
 
-/// Text for a table cell: HTML and Markdown specials escaped, one line.
+/// Text for a table cell: HTML and Markdown specials escaped, one line,
+/// control and bidi characters visible, no autolink (see the module
+/// documentation).
 fn esc(text: &str) -> String {
+    let one_line = text.replace(['\r', '\n', '\t'], " ");
+    let chars: Vec<char> = crate::text::for_terminal(&one_line).chars().collect();
     let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
+    for (i, &ch) in chars.iter().enumerate() {
         match ch {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -157,22 +173,26 @@ fn esc(text: &str) -> String {
                 out.push('\\');
                 out.push(ch);
             }
-            '\r' | '\n' | '\t' => out.push(' '),
-            c if c.is_control() => {}
+            ':' if chars[i + 1..].starts_with(&['/', '/']) => out.push_str("&#58;"),
+            '@' => out.push_str("&#64;"),
+            '.' if i >= 3 && chars[i - 3..i].iter().all(|c| c.eq_ignore_ascii_case(&'w')) => {
+                out.push_str("&#46;")
+            }
             c => out.push(c),
         }
     }
     out
 }
 
-/// Text inside a backtick code span: backticks, pipes and line breaks
-/// cannot occur in it, everything else is literal.
+/// Text inside a backtick code span in a table: backticks and pipes cannot
+/// occur in it (shown as `'` and `¦`), control and bidi characters are
+/// visible, everything else is literal.
 fn code(text: &str) -> String {
-    text.chars()
+    crate::text::for_terminal(text)
+        .chars()
         .map(|c| match c {
             '`' => '\'',
             '|' => '¦',
-            c if c.is_control() => ' ',
             c => c,
         })
         .collect()
@@ -188,6 +208,24 @@ mod tests {
             esc("<script>a|b</script>\n*x*"),
             "&lt;script&gt;a\\|b&lt;/script&gt; \\*x\\*"
         );
-        assert_eq!(code("a`b|c\nd"), "a'b¦c d");
+        assert_eq!(code("a`b|c\nd"), "a'b¦c\\nd");
+    }
+
+    #[test]
+    fn controls_and_bidi_are_visible() {
+        assert_eq!(
+            esc("a\u{1b}[2J\u{202E}b\u{85}\n::error x"),
+            "a\\\\e\\[2J\\\\u{202e}b\\\\u{85} ::error x"
+        );
+        assert_eq!(code("a\u{202E}b"), "a\\u{202e}b");
+    }
+
+    #[test]
+    fn no_autolinks() {
+        assert_eq!(
+            esc("see https://evil.example/x, WWW.evil.example, x@evil.example, mailto:a@b.c"),
+            "see https&#58;//evil.example/x, WWW&#46;evil.example, x&#64;evil.example, mailto:a&#64;b.c"
+        );
+        assert_eq!(esc("timeout: 5 s"), "timeout: 5 s");
     }
 }

@@ -14,7 +14,7 @@ mod html;
 mod junit;
 mod markdown;
 
-pub use html::{html, html_with};
+pub use html::{hash_source, html, html_with};
 pub use junit::{junit, junit_with};
 pub use markdown::{markdown, markdown_with};
 
