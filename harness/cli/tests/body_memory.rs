@@ -9,9 +9,12 @@
 
 #![cfg(target_os = "linux")]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
+use support::fixture_copy::probe_copy;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -63,27 +66,10 @@ async fn serve(listener: TcpListener) {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
 /// The probe fixture with a 10 MiB body limit, long timeouts and `CASES`
 /// cases that each GET a big body.
 fn big_body_suite(dir: &Path) -> PathBuf {
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/probe"),
-        dir,
-    );
-    let suite = dir.join("suites/probe/1.0.0");
+    let suite = probe_copy(dir);
     let manifest = std::fs::read_to_string(suite.join("suite.yaml")).expect("suite.yaml");
     let manifest = manifest
         .replace("step_timeout_ms: 1500", "step_timeout_ms: 60000")

@@ -4,28 +4,11 @@
 //! exhausting memory (the bombs run under a 2 GiB address-space limit, so an
 //! unbounded expansion aborts the process and fails the test).
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::{Command, Output};
-
-/// The probe fixture (suite and schemas), copied so a test may change it.
-fn probe_copy(dir: &Path) -> PathBuf {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/probe");
-    copy_dir(&fixture, dir);
-    dir.join("suites/probe/1.0.0")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
+use support::fixture_copy::probe_copy;
 
 /// Nine levels of ten aliases each: 10^9 copies of "lol" from a few hundred
 /// bytes — gigabytes when expanded.

@@ -7,34 +7,17 @@
 
 #![cfg(unix)]
 
+mod support;
+
 use std::io::Read;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use support::fixture_copy::probe_copy;
 
 /// How long a signalled run may take to end before the test calls it hung
 /// (the target's step timeout is 120 s, so waiting for it would exceed this).
 const PROMPTLY: Duration = Duration::from_secs(30);
-
-fn probe_copy(dir: &Path) -> PathBuf {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/probe");
-    copy_dir(&fixture, dir);
-    dir.join("suites/probe/1.0.0")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read fixture") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
 
 /// Waits until the listener has a connection: konform is now waiting for
 /// the service description.
