@@ -45,6 +45,20 @@ fn media_type_ok(headers: &HeaderMap, accepted: &[&str]) -> bool {
     })
 }
 
+/// Reads and drops what the client sends (up to [`DRAIN_LIMIT`]) before an
+/// early answer, so the client reads the answer instead of a connection reset
+/// while it is still sending.
+pub async fn discard(body: Body) {
+    let mut stream = body.into_data_stream();
+    let mut total = 0usize;
+    while let Some(Ok(chunk)) = stream.next().await {
+        total = total.saturating_add(chunk.len());
+        if total > DRAIN_LIMIT {
+            break;
+        }
+    }
+}
+
 /// Reads and parses the body.
 pub async fn read_json(
     headers: &HeaderMap,
@@ -52,6 +66,7 @@ pub async fn read_json(
     accepted: &[&str],
 ) -> Result<Value, Problem> {
     if !media_type_ok(headers, accepted) {
+        discard(body).await;
         return Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",

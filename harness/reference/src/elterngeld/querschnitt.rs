@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::AppState;
 use crate::common::auth::{Principal, authorize};
-use crate::common::body::{BODY_LIMIT, JSON, read_json};
+use crate::common::body::{BODY_LIMIT, JSON, discard, read_json};
 use crate::common::pipeline::X_REQUEST_ID;
 use crate::common::problem::Problem;
 use crate::common::validate::Errors;
@@ -60,6 +60,8 @@ pub async fn body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Valu
             .and_then(|v| v.parse::<usize>().ok())
             .is_some_and(|n| n > BODY_LIMIT)
     {
+        // The fault is the order of the checks, not a reset connection.
+        discard(body).await;
         return Err(Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload-too-large",
@@ -70,16 +72,7 @@ pub async fn body(st: &AppState, headers: &HeaderMap, body: Body) -> Result<Valu
     if !f.on(Fault::ContentTypeIgnored)
         && !headers.get(CONTENT_TYPE).is_some_and(media_type_is_json)
     {
-        // 415, after reading (and discarding, up to a bound) what the client
-        // sends, so it reads the answer instead of a reset connection.
-        let mut stream = body.into_data_stream();
-        let mut total = 0usize;
-        while let Some(Ok(chunk)) = stream.next().await {
-            total = total.saturating_add(chunk.len());
-            if total > 16 * BODY_LIMIT {
-                break;
-            }
-        }
+        discard(body).await;
         return read_json(headers, Body::empty(), &[JSON]).await;
     }
     if !(f.on(Fault::ContentTypeIgnored)
