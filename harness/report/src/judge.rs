@@ -216,3 +216,205 @@ pub fn judge(
         verdict,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The certification rule, one clause at a time.
+
+    use super::*;
+    use serde_json::json;
+
+    /// Two classes: `a` with MUST A-1, MUST A-2 and SHOULD A-3; `b` with MUST B-1.
+    fn manifest() -> SuiteManifest {
+        serde_json::from_value(json!({
+            "suite": "t",
+            "version": "1.0.0",
+            "title": "T",
+            "interface": {"name": "t", "version": "1.0"},
+            "requirements": [
+                {"id": "A-1", "level": "MUST", "text": "a1", "source": "s"},
+                {"id": "A-2", "level": "MUST", "text": "a2", "source": "s"},
+                {"id": "A-3", "level": "SHOULD", "text": "a3", "source": "s"},
+                {"id": "B-1", "level": "MUST", "text": "b1", "source": "s"}
+            ],
+            "classes": [
+                {"id": "a", "title": "A", "requirements": ["A-1", "A-2", "A-3"]},
+                {"id": "b", "title": "B", "requirements": ["B-1"]}
+            ]
+        }))
+        .expect("manifest")
+    }
+
+    fn case(id: &str, class: &str, verdict: Verdict, requirements: &[&str]) -> CaseResult {
+        CaseResult {
+            id: id.into(),
+            title: id.into(),
+            class: class.into(),
+            requirements: requirements.iter().map(|r| r.to_string()).collect(),
+            verdict,
+            reason: None,
+            error_kind: None,
+            failed_requirements: vec![],
+            unverified_requirements: vec![],
+            duration_ms: 0,
+            steps: vec![],
+        }
+    }
+
+    fn failing(id: &str, class: &str, requirements: &[&str], blamed: &[&str]) -> CaseResult {
+        CaseResult {
+            failed_requirements: blamed.iter().map(|r| r.to_string()).collect(),
+            ..case(id, class, Verdict::Fail, requirements)
+        }
+    }
+
+    fn all_pass() -> Vec<CaseResult> {
+        vec![
+            case("a1", "a", Verdict::Pass, &["A-1", "A-3"]),
+            case("a2", "a", Verdict::Pass, &["A-2"]),
+            case("b1", "b", Verdict::Pass, &["B-1"]),
+        ]
+    }
+
+    fn claimed() -> Vec<String> {
+        vec!["a".into(), "b".into()]
+    }
+
+    fn requirement(j: &Judgement, id: &str) -> RequirementVerdict {
+        j.requirements
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.verdict)
+            .expect("requirement")
+    }
+
+    fn class(j: &Judgement, id: &str) -> ClassVerdict {
+        j.classes
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.verdict)
+            .expect("class")
+    }
+
+    #[test]
+    fn every_must_passed_in_every_claimed_class_is_conformant() {
+        let j = judge(&manifest(), &all_pass(), &claimed(), &[], true);
+        assert_eq!(j.verdict, OverallVerdict::Conformant);
+        assert_eq!(class(&j, "a"), ClassVerdict::Conformant);
+        assert_eq!(requirement(&j, "A-3"), RequirementVerdict::Pass);
+        assert_eq!(j.summary.pass, 3);
+    }
+
+    #[test]
+    fn a_failed_check_fails_only_the_requirement_it_is_attributed_to() {
+        let mut cases = all_pass();
+        cases[0] = failing("a1", "a", &["A-1", "A-3"], &["A-3"]);
+        let j = judge(&manifest(), &cases, &claimed(), &[], true);
+        assert_eq!(requirement(&j, "A-3"), RequirementVerdict::Fail);
+        assert_eq!(requirement(&j, "A-1"), RequirementVerdict::Pass);
+        // A failed SHOULD is a warning, not a failed class.
+        assert_eq!(class(&j, "a"), ClassVerdict::Conformant);
+        assert_eq!(j.classes[0].warnings, vec!["A-3".to_string()]);
+        assert_eq!(j.verdict, OverallVerdict::Conformant);
+    }
+
+    #[test]
+    fn a_failed_must_makes_its_class_and_the_run_not_conformant() {
+        let mut cases = all_pass();
+        cases[1] = failing("a2", "a", &["A-2"], &["A-2"]);
+        let j = judge(&manifest(), &cases, &claimed(), &[], true);
+        assert_eq!(class(&j, "a"), ClassVerdict::NotConformant);
+        assert_eq!(class(&j, "b"), ClassVerdict::Conformant);
+        assert_eq!(j.verdict, OverallVerdict::NotConformant);
+        assert_eq!(j.classes[0].failed, vec!["A-2".to_string()]);
+    }
+
+    #[test]
+    fn a_failed_case_without_attribution_fails_everything_it_lists() {
+        let mut cases = all_pass();
+        cases[0] = case("a1", "a", Verdict::Fail, &["A-1", "A-3"]);
+        let j = judge(&manifest(), &cases, &claimed(), &[], true);
+        assert_eq!(requirement(&j, "A-1"), RequirementVerdict::Fail);
+        assert_eq!(requirement(&j, "A-3"), RequirementVerdict::Fail);
+    }
+
+    #[test]
+    fn an_unverified_must_is_inconclusive_and_the_run_incomplete() {
+        let mut cases = all_pass();
+        cases[2] = CaseResult {
+            unverified_requirements: vec!["B-1".into()],
+            ..case("b1", "b", Verdict::Error, &["B-1"])
+        };
+        let j = judge(&manifest(), &cases, &claimed(), &[], true);
+        assert_eq!(requirement(&j, "B-1"), RequirementVerdict::Error);
+        assert_eq!(class(&j, "b"), ClassVerdict::Inconclusive);
+        assert_eq!(j.verdict, OverallVerdict::Incomplete);
+    }
+
+    #[test]
+    fn a_fail_outweighs_an_error_of_another_case() {
+        let mut cases = all_pass();
+        cases[1] = failing("a2", "a", &["A-2"], &["A-2"]);
+        cases.push(CaseResult {
+            unverified_requirements: vec!["A-2".into()],
+            ..case("a2-again", "a", Verdict::Error, &["A-2"])
+        });
+        let j = judge(&manifest(), &cases, &claimed(), &[], true);
+        assert_eq!(requirement(&j, "A-2"), RequirementVerdict::Fail);
+        assert_eq!(j.verdict, OverallVerdict::NotConformant);
+    }
+
+    #[test]
+    fn skipped_and_untested_musts_are_not_a_pass() {
+        let cases = vec![
+            case("a1", "a", Verdict::Pass, &["A-1", "A-3"]),
+            case("a2", "a", Verdict::Skip, &["A-2"]),
+        ];
+        let j = judge(&manifest(), &cases, &claimed(), &[], true);
+        assert_eq!(requirement(&j, "A-2"), RequirementVerdict::Skip);
+        assert_eq!(requirement(&j, "B-1"), RequirementVerdict::Untested);
+        assert_eq!(class(&j, "a"), ClassVerdict::Inconclusive);
+        assert_eq!(class(&j, "b"), ClassVerdict::Inconclusive);
+        assert_eq!(j.verdict, OverallVerdict::Incomplete);
+    }
+
+    #[test]
+    fn a_withdrawn_must_decides_nothing_even_when_its_case_fails() {
+        let mut m = manifest();
+        m.requirements[1].withdrawn = Some("erratum".into());
+        let mut cases = all_pass();
+        cases[1] = failing("a2", "a", &["A-2"], &["A-2"]);
+        let j = judge(&m, &cases, &claimed(), &[], true);
+        assert_eq!(requirement(&j, "A-2"), RequirementVerdict::Withdrawn);
+        assert_eq!(class(&j, "a"), ClassVerdict::Conformant);
+        assert_eq!(j.verdict, OverallVerdict::Conformant);
+    }
+
+    #[test]
+    fn unclaimed_and_unselected_classes_are_not_judged() {
+        let mut cases = all_pass();
+        cases[2] = failing("b1", "b", &["B-1"], &["B-1"]);
+        let only_a = judge(&manifest(), &cases, &["a".to_string()], &[], true);
+        assert_eq!(class(&only_a, "b"), ClassVerdict::NotClaimed);
+        assert_eq!(only_a.verdict, OverallVerdict::Conformant);
+        let selected_a = judge(&manifest(), &cases, &claimed(), &["a".to_string()], true);
+        assert_eq!(class(&selected_a, "b"), ClassVerdict::NotSelected);
+        assert_eq!(selected_a.verdict, OverallVerdict::Conformant);
+        let none = judge(&manifest(), &cases, &[], &[], true);
+        assert_eq!(
+            none.verdict,
+            OverallVerdict::Incomplete,
+            "no class evaluated"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_run_is_incomplete_unless_something_failed() {
+        let j = judge(&manifest(), &all_pass(), &claimed(), &[], false);
+        assert_eq!(j.verdict, OverallVerdict::Incomplete);
+        let mut cases = all_pass();
+        cases[2] = failing("b1", "b", &["B-1"], &["B-1"]);
+        let j = judge(&manifest(), &cases, &claimed(), &[], false);
+        assert_eq!(j.verdict, OverallVerdict::NotConformant);
+    }
+}
