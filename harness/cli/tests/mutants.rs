@@ -112,20 +112,23 @@ fn every_fault_of_every_reference_fails_exactly_its_requirements() {
     }
 }
 
-#[test]
-fn thin_suite_leaves_faults_surviving() {
+/// `konform suite mutants` on the thin fixture suite with `extra`
+/// arguments; its output and JSON result.
+fn mutants_of_thin_suite(extra: &[&str]) -> (Output, Value) {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("mini.mutants.json");
     let suite = thin_suite();
-    let output = konform(&[
-        "suite",
-        "mutants",
-        suite.to_str().expect("utf-8 path"),
-        "--jobs",
-        "2",
-        "--out",
-        out.to_str().expect("utf-8 path"),
-    ]);
+    let mut args = vec!["suite", "mutants", suite.to_str().expect("utf-8 path")];
+    args.extend_from_slice(extra);
+    args.extend(["--out", out.to_str().expect("utf-8 path")]);
+    let output = konform(&args);
+    let result = read_json(&out, &output);
+    (output, result)
+}
+
+#[test]
+fn thin_suite_leaves_faults_surviving() {
+    let (output, result) = mutants_of_thin_suite(&["--jobs", "2"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "stdout: {stdout}");
     assert!(stdout.contains("surviving faults: "), "{stdout}");
@@ -134,7 +137,6 @@ fn thin_suite_leaves_faults_surviving() {
         assert!(stdout.contains(name), "{name} not reported: {stdout}");
     }
 
-    let result = read_json(&out, &output);
     let surviving: Vec<&str> = result["surviving"]
         .as_array()
         .expect("surviving array")
@@ -250,19 +252,8 @@ fn released_suites_catch_every_fault_of_their_time() {
 /// `--all-faults` measures a released suite against the whole catalogue.
 #[test]
 fn all_faults_counts_the_later_ones_too() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let out = dir.path().join("mini.mutants.json");
-    let suite = thin_suite();
-    let output = konform(&[
-        "suite",
-        "mutants",
-        suite.to_str().expect("utf-8 path"),
-        "--all-faults",
-        "--out",
-        out.to_str().expect("utf-8 path"),
-    ]);
+    let (output, result) = mutants_of_thin_suite(&["--all-faults"]);
     assert_eq!(output.status.code(), Some(1));
-    let result = read_json(&out, &output);
     assert_eq!(
         result["total"].as_u64(),
         Some(konform_reference::faults("meldewesen", "1.0").len() as u64)

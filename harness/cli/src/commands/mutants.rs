@@ -128,7 +128,7 @@ pub async fn run(args: MutantsArgs) -> Result<i32, CliError> {
         .partition(|f| breaks_only_withdrawn(f, &suite));
     if faults.is_empty() {
         println!(
-            "{}: the reference of {interface_id} offers no faults, so nothing can show what the suite catches",
+            "{}: the reference of {interface_id} offers no faults for this suite version, so nothing can show what the suite catches",
             suite.id()
         );
         return Ok(1);
