@@ -151,7 +151,7 @@ fn main() {
                 evidence_limit: session::EVIDENCE_LIMIT,
             },
             personal_data: Default::default(),
-            salt: konform_runner::redact::new_salt(),
+            redaction_key: konform_runner::redact::RedactionKey::random(),
             attribution: Default::default(),
             unique: konform_runner::UniqueSource::new(1, &Default::default())
                 .expect("no generators"),

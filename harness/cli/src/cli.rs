@@ -110,6 +110,11 @@ pub enum ReportCommand {
         /// Re-evaluate every assertion from the recorded evidence and recompute the verdicts (needs --suite).
         #[arg(long, requires = "suite")]
         rejudge: bool,
+        /// The redaction key the run encrypted personal data under (`run --redaction-key`):
+        /// reveals it so that every assertion is re-judged. Without it, a recorded pass that
+        /// redacted values decide is not accepted.
+        #[arg(long, value_name = "FILE", requires = "rejudge")]
+        redaction_key: Option<std::path::PathBuf>,
     },
     /// Merge the shard reports of one run (`run --shard K/N`) into one report.
     Merge {
@@ -147,6 +152,13 @@ pub struct RunArgs {
     /// `run.seed`); reproduces the values of that run. Default: a fresh seed.
     #[arg(long, value_name = "HEX", value_parser = konform_runner::unique::parse_seed)]
     pub seed: Option<u64>,
+    /// Encrypt personal data in the evidence under the key in FILE (created,
+    /// readable by you only, when it does not exist) and record the key's id.
+    /// Keep the file: with it `konform report verify --rejudge
+    /// --redaction-key FILE` re-judges every verdict, redacted values
+    /// included. Default: a fresh key that nobody keeps.
+    #[arg(long, value_name = "FILE")]
+    pub redaction_key: Option<PathBuf>,
     /// Folder the reports are written to.
     #[arg(long, default_value = "reports/out", value_name = "DIR")]
     pub out: PathBuf,

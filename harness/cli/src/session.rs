@@ -45,6 +45,9 @@ pub struct SessionOptions {
     pub seed: Option<u64>,
     /// Run every case this many times (0 and 1 mean once).
     pub repeat: u32,
+    /// The key personal data is encrypted under (`--redaction-key`); `None`
+    /// draws a fresh one that nobody keeps.
+    pub redaction_key: Option<konform_runner::redact::RedactionKey>,
 }
 
 /// Why a run could not even start.
@@ -253,7 +256,10 @@ pub async fn run_connected(
         fixtures,
         limits,
         personal_data,
-        salt: konform_runner::redact::new_salt(),
+        redaction_key: options
+            .redaction_key
+            .clone()
+            .unwrap_or_else(konform_runner::redact::RedactionKey::random),
         attribution: suite.manifest.attribution.clone(),
         unique,
         body_budget: konform_runner::exchange::BodyBudget::new(
@@ -295,5 +301,6 @@ pub async fn run_connected(
         incomplete_reason: outcome.incomplete_reason,
         seed: Some(konform_runner::unique::format_seed(seed)),
         repeat: (repeat > 1).then_some(repeat),
+        redaction_key: options.redaction_key.as_ref().map(|k| k.id()),
     }))
 }

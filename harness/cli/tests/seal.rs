@@ -36,16 +36,31 @@ fn repo_path(rel: &str) -> PathBuf {
 /// A meldewesen report from a real run against the embedded reference,
 /// made once per test binary; each test copies it.
 fn fresh_report(dir: &Path) -> PathBuf {
-    static REPORT: OnceLock<PathBuf> = OnceLock::new();
-    let made = REPORT.get_or_init(|| {
-        let out = tempfile::tempdir().expect("tempdir").keep();
-        let o = konform(&[&"run", &"meldewesen@1.0.0", &"--quiet", &"--out", &out]);
-        assert_eq!(o.status.code(), Some(0), "run failed: {}", stdout(&o));
-        out.join("meldewesen@1.0.0.json")
-    });
+    let made = &fresh_run().0;
     let copy = dir.join("report.json");
     std::fs::copy(made, &copy).expect("copy report");
     copy
+}
+
+/// One honest run of meldewesen@1.0.0 against the embedded reference, with
+/// the redaction key the certifier keeps: (report, key file).
+fn fresh_run() -> &'static (PathBuf, PathBuf) {
+    static RUN: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let out = tempfile::tempdir().expect("tempdir").keep();
+        let key = out.join("redaction.key");
+        let o = konform(&[
+            &"run",
+            &"meldewesen@1.0.0",
+            &"--quiet",
+            &"--out",
+            &out,
+            &"--redaction-key",
+            &key,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "run failed: {}", stdout(&o));
+        (out.join("meldewesen@1.0.0.json"), key)
+    })
 }
 
 fn keygen(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
@@ -116,9 +131,15 @@ fn keygen_sign_verify_round_trip_with_two_signers() {
         &"--suite",
         &repo_path("suites/meldewesen/1.0.0"),
         &"--rejudge",
+        &"--redaction-key",
+        &fresh_run().1,
     ]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("personal data revealed with the redaction key"),
+        "{out}"
+    );
     // Shown under the trusted key's name, not the name the header claims.
     assert!(out.contains("ok   signature 2: bob (key "), "{out}");
     assert!(!out.contains("Bob B."), "{out}");

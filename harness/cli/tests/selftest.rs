@@ -51,7 +51,7 @@ fn main() {
                 &suite.manifest.personal_data,
                 suite.manifest.fixtures.iter(),
             ),
-            salt: konform_runner::redact::new_salt(),
+            redaction_key: konform_runner::redact::RedactionKey::random(),
             attribution: suite.manifest.attribution.clone(),
             unique: konform_runner::UniqueSource::new(
                 konform_runner::UniqueSource::random_seed(),

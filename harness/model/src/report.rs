@@ -100,6 +100,11 @@ pub struct RunInfo {
     /// Times every case was run (`konform run --repeat N`); absent means once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeat: Option<u32>,
+    /// The id of the redaction key personal data in the evidence was
+    /// encrypted under, when the certifier kept it (`konform run
+    /// --redaction-key`); absent when the key was forgotten after the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redaction_key: Option<String>,
 }
 
 /// The shard (1-based) of `n` that owns case `id`: a stable hash of the id,
@@ -306,6 +311,13 @@ pub struct BodyEvidence {
     /// `true` when `text` holds only the first part of the body.
     pub truncated: bool,
     pub text: String,
+    /// A keyed digest of the body as received, before redaction
+    /// (`hmac-sha256:<hex>` over the RFC 8785 form of its JSON, under the
+    /// run's redaction key): with the key, re-judging finds a recorded body
+    /// that was edited afterwards. Only for complete JSON bodies holding
+    /// personal data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
 }
 
 /// One checked assertion.

@@ -26,6 +26,8 @@ pub struct ReportInput<'a> {
     pub seed: Option<String>,
     /// `Some(N)` when every case ran N > 1 times.
     pub repeat: Option<u32>,
+    /// The id of the redaction key the certifier kept (`run.redaction_key`).
+    pub redaction_key: Option<String>,
 }
 
 /// RFC 3339 UTC timestamp with millisecond precision.
@@ -79,6 +81,7 @@ pub fn assemble(input: ReportInput<'_>) -> Report {
             shard: input.shard,
             seed: input.seed,
             repeat: input.repeat,
+            redaction_key: input.redaction_key,
         },
         cases: input.cases,
         requirements: judgement.requirements,

@@ -197,6 +197,13 @@ pub fn merge(reports: &[Report]) -> Result<Report, MergeError> {
     if reports.iter().any(|r| r.run.seed != first.run.seed) {
         merged.run.seed = None;
     }
+    // Only a key every shard used can reveal the merged evidence.
+    if reports
+        .iter()
+        .any(|r| r.run.redaction_key != first.run.redaction_key)
+    {
+        merged.run.redaction_key = None;
+    }
     merged.cases = cases;
     merged.requirements = judgement.requirements;
     merged.classes = judgement.classes;

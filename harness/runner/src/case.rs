@@ -26,9 +26,10 @@ use konform_suite::template::{self, Namespace, Var};
 use konform_target::{AuthError, TargetConnection};
 use serde_json::Value;
 
-use crate::checks::{self, Attributor, ResponseView};
+use crate::checks::ResponseView;
 use crate::compiled::Compiled;
 use crate::exchange::{self, ExchangeLimits, OutgoingRequest};
+use crate::judge_step::{self, StepStop};
 use crate::unique::UniqueSource;
 use konform_suite::attribution::step_requirements;
 
@@ -51,8 +52,8 @@ pub struct CaseContext {
     pub limits: CaseLimits,
     /// What the suite marks as personal data (redacted in evidence).
     pub personal_data: crate::redact::PersonalData,
-    /// The run's redaction salt (never written anywhere).
-    pub salt: [u8; 16],
+    /// The run's redaction key (only its id is written).
+    pub redaction_key: crate::redact::RedactionKey,
     /// The suite's attribution of the engine's own checks.
     pub attribution: Attribution,
     /// Where `unique` values come from (the run's seed, the suite's generators).
@@ -389,51 +390,28 @@ async fn run_step(
         headers: &response.headers,
         body: &response.body,
     };
-    let attr = Attributor {
-        // A cleanup step verifies nothing either.
-        verifies_nothing: role.is_some(),
-        ..Attributor::for_step(state.case, step, &ctx.attribution)
-    };
-    let checked = checks::check(
-        &step.expect,
-        &step.capture,
+    let judged = judge_step::judge(
+        state.case,
+        step,
+        role,
         &view,
         &ctx.compiled,
-        &attr,
+        &ctx.attribution,
         &mut |v: &Value| state.render(v),
     );
-    if role == Some(StepRole::Cleanup) {
-        // Cleanup verifies nothing, not even well-formedness.
-        step_evidence.assertions = checked
-            .outcomes
-            .into_iter()
-            .map(|mut o| {
-                o.requirements.clear();
-                o
-            })
-            .collect();
-    } else {
-        step_evidence.assertions = checked.outcomes;
-    }
-    step_evidence.not_evaluated = checked.not_evaluated;
-    state.captures.extend(checked.captured);
-    let blamed = step_evidence
-        .assertions
-        .iter()
-        .find(|o| !o.passed && !o.requirements.is_empty());
-    let unmet = step_evidence.assertions.iter().find(|o| !o.passed);
-    let stop = if let Some(failed) = blamed {
-        Some(Stop::Fail(failed.describe()))
-    } else if let Some((kind, e)) = checked.error {
-        step_evidence.error = Some(e.clone());
-        step_evidence.error_kind = Some(kind);
-        Some(Stop::Error(kind, e))
-    } else if let Some(unmet) = unmet {
-        let reason = format!("precondition not met: {}", unmet.describe());
-        step_evidence.error_kind = Some(ErrorKind::Precondition);
-        Some(Stop::Error(ErrorKind::Precondition, reason))
-    } else {
-        None
+    step_evidence.assertions = judged.assertions;
+    step_evidence.not_evaluated = judged.not_evaluated;
+    state.captures.extend(judged.captured);
+    let stop = match judged.stop {
+        None => None,
+        Some(StepStop::Fail(reason)) => Some(Stop::Fail(reason)),
+        Some(StepStop::Error(kind, reason)) => {
+            if judged.check_error.is_some() {
+                step_evidence.error = Some(reason.clone());
+            }
+            step_evidence.error_kind = Some(kind);
+            Some(Stop::Error(kind, reason))
+        }
     };
     evidence.push(step_evidence);
     stop.map(|s| prefix(s, label))
@@ -582,6 +560,7 @@ fn body_evidence(body: &[u8], limit: usize) -> Option<BodyEvidence> {
         size: body.len() as u64,
         truncated: cut < body.len(),
         text: String::from_utf8_lossy(&body[..cut]).into_owned(),
+        digest: None,
     })
 }
 

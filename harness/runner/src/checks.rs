@@ -30,6 +30,8 @@ pub struct CheckResult {
     pub error: Option<(ErrorKind, String)>,
     /// Values captured for later steps (only when every capture succeeded).
     pub captured: Vec<(String, Value)>,
+    /// The index in `outcomes` of the schema check (it reads the whole body).
+    pub schema_check: Option<usize>,
 }
 
 impl CheckResult {
@@ -137,6 +139,9 @@ fn unevaluated_checks(
     out
 }
 
+/// The name of the status check in evidence.
+pub const STATUS_CHECK: &str = "status";
+
 /// Checks one response against a step's `expect` and `capture`, in the
 /// order status, headers, well-formedness, problem, schema, body, captures.
 pub fn check(
@@ -151,7 +156,7 @@ pub fn check(
     if let Some(status) = &expect.status {
         let passed = status.accepts(response.status);
         result.outcomes.push(AssertionOutcome {
-            check: "status".into(),
+            check: STATUS_CHECK.into(),
             passed,
             expected: serde_json::to_value(status.codes()).ok(),
             received: Some(json!(response.status)),
@@ -201,6 +206,7 @@ pub fn check(
         let json = json.as_ref().expect("needed JSON was parsed");
         let mut outcome = check_schema(schema.reference(), json, compiled);
         outcome.requirements = attr.resolve(schema.verifies());
+        result.schema_check = Some(result.outcomes.len());
         result.outcomes.push(outcome);
     }
     for body in &expect.body {

@@ -3,9 +3,11 @@
 //! Data flow: a loaded suite and a connected target go in; [`compiled`]
 //! prepares schemas, patterns and paths once; [`run`] schedules cases;
 //! [`case`] carries out each case's steps through [`exchange`] and judges
-//! them with [`checks`]; [`redact`] scrubs the evidence; [`events`] tell
-//! reporters what happened. Judging requirements and classes and writing the
-//! report is `konform-report`'s job.
+//! each response with [`judge_step`] (the rule) over [`checks`]; [`redact`]
+//! scrubs the evidence; [`events`] tell reporters what happened.
+//! [`rejudge`] applies the same step judgement to a report's recorded
+//! evidence. Judging requirements and classes and writing the report is
+//! `konform-report`'s job.
 
 pub mod case;
 pub mod checks;
@@ -13,7 +15,9 @@ pub mod claims;
 pub mod compiled;
 pub mod events;
 pub mod exchange;
+pub mod judge_step;
 pub mod redact;
+pub mod rejudge;
 pub mod run;
 pub mod schemas;
 pub mod unique;

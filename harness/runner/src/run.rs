@@ -206,7 +206,12 @@ pub async fn run_cases(
         let handle = tasks.spawn(async move {
             let _permit = semaphore.acquire_owned().await;
             let mut result = run_repeated(&cases[index], &ctx, repeat).await;
-            Redactor::new(ctx.conn.secret_values(), &ctx.personal_data, ctx.salt).case(&mut result);
+            Redactor::new(
+                ctx.conn.secret_values(),
+                &ctx.personal_data,
+                &ctx.redaction_key,
+            )
+            .case(&mut result);
             (index, result)
         });
         task_case.insert(handle.id(), index);

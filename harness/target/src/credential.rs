@@ -198,7 +198,12 @@ impl Credential {
             Credential::None => vec![],
             Credential::Bearer(t) => vec![t.clone()],
             Credential::OAuth2ClientCredentials(c) => {
-                vec![c.client_id.clone(), c.client_secret.clone()]
+                // The pair too: a Basic credential is its base64 form.
+                vec![
+                    c.client_id.clone(),
+                    c.client_secret.clone(),
+                    format!("{}:{}", c.client_id, c.client_secret),
+                ]
             }
         }
     }

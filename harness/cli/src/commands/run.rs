@@ -50,6 +50,21 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
             path.display()
         );
     }
+    let redaction_key = match &args.redaction_key {
+        Some(path) => {
+            let (key, created) = konform_runner::redact::RedactionKey::load_or_create(path)
+                .map_err(|e| CliError::Input(e.to_string()))?;
+            if created {
+                eprintln!(
+                    "note: created the redaction key {} ({}); keep it to re-judge these reports",
+                    path.display(),
+                    key.id()
+                );
+            }
+            Some(key)
+        }
+        None => None,
+    };
     let cancel = CancellationToken::new();
     crate::interrupt::cancel_on_signals(cancel.clone());
     let options = SessionOptions {
@@ -60,6 +75,7 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         shard: args.shard,
         seed: args.seed,
         repeat: args.repeat,
+        redaction_key,
     };
     let style = Style::detect();
     let mut worst = OverallVerdict::Conformant;

@@ -4,10 +4,9 @@
 //! JSON, schema, seal, each signature (under the trusted key's name), the
 //! suite digest (against `--suite`, or else every bundled suite version) and,
 //! with `--rejudge`, the verdicts re-derived from the recorded evidence
-//! ([`rejudge`]). Exit 0 when every check passes, 1 when one fails, 2 when an
-//! input cannot be read (not a file, not JSON, not a konform report).
-
-pub mod rejudge;
+//! (`konform_runner::rejudge`, revealing personal data with the certifier's
+//! `--redaction-key`). Exit 0 when every check passes, 1 when one fails, 2
+//! when an input cannot be read (not a file, not JSON, not a konform report).
 
 use konform_model::report::Report;
 use konform_report::text::for_terminal as safe;
@@ -37,11 +36,19 @@ pub fn run(command: ReportCommand) -> Result<i32, CliError> {
         key_dir,
         suite,
         rejudge: rejudge_wanted,
+        redaction_key,
     } = command
     else {
         return Err(CliError::Input("not a verify command".into()));
     };
     let ring = trust::key_ring(&key_files, key_dir.as_ref())?;
+    let redaction_key = match &redaction_key {
+        Some(path) => Some(
+            konform_runner::redact::RedactionKey::load(path)
+                .map_err(|e| CliError::Input(e.to_string()))?,
+        ),
+        None => None,
+    };
     // `--suite` names the suite the report must have run; without it, any
     // bundled suite version will do.
     let suite = match &suite {
@@ -68,7 +75,7 @@ pub fn run(command: ReportCommand) -> Result<i32, CliError> {
         .collect();
     if let (Some(suite), true) = (&suite, rejudge_wanted) {
         lines.extend(match &assessment.report {
-            Some(report) => rejudge_lines(report, suite)?,
+            Some(report) => rejudge_lines(report, suite, redaction_key.as_ref())?,
             None => vec![line(
                 false,
                 "rejudge: the report does not read as a konform report",
@@ -109,8 +116,15 @@ pub fn run(command: ReportCommand) -> Result<i32, CliError> {
 fn rejudge_lines(
     report: &Report,
     suite: &konform_suite::LoadedSuite,
+    key: Option<&konform_runner::redact::RedactionKey>,
 ) -> Result<Vec<Line>, CliError> {
-    let outcome = rejudge::rejudge(report, suite).map_err(CliError::Input)?;
+    let outcome = match konform_runner::rejudge::rejudge(report, suite, key) {
+        Ok(outcome) => outcome,
+        Err(e @ konform_runner::rejudge::RejudgeError::WrongKey { .. }) => {
+            return Ok(vec![line(false, format!("rejudge: {e}"))]);
+        }
+        Err(e) => return Err(CliError::Input(e.to_string())),
+    };
     let mut lines = Vec::new();
     for m in &outcome.mismatches {
         lines.push(line(false, format!("rejudge: {m}")));
@@ -121,6 +135,23 @@ fn rejudge_lines(
             format!("rejudge: case {case} not re-judgeable ({why}); its recorded verdict is kept"),
         ));
     }
+    lines.push(line(
+        true,
+        if outcome.revealed {
+            "rejudge: personal data revealed with the redaction key; every assertion re-judged"
+                .to_string()
+        } else {
+            format!(
+                "rejudge: {} assertions could not be re-judged: redacted values decide them{}",
+                outcome.redacted_assertions,
+                if outcome.redacted_assertions > 0 {
+                    " (the certifier's --redaction-key reveals them)"
+                } else {
+                    ""
+                }
+            )
+        },
+    ));
     if outcome.mismatches.is_empty() {
         lines.push(line(
             true,

@@ -2,3 +2,4 @@ pub mod chromium;
 pub mod fixture_copy;
 pub mod misbehaving;
 pub mod report_schema;
+pub mod served;

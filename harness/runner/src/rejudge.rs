@@ -1,13 +1,20 @@
 //! Re-judging a report from its own evidence, without contacting the target.
 //!
 //! For every case the recorded steps are replayed through the runner's own
-//! checks (`konform_runner::checks::check`, with a `Compiled` built from the
+//! step judgement ([`crate::judge_step`], with a `Compiled` built from the
 //! suite): the recorded response status, headers and body text stand in for
 //! the live response. Captures are re-derived from the recorded responses as
 //! the runner takes them; `unique` values are re-derived from the recorded
 //! requests by matching each request template (path, query, headers, JSON or
 //! raw body) against what was sent. Fixtures come from the suite (a target
 //! file's fixture overrides are not in the report).
+//!
+//! Redacted values: with the run's redaction key (`--redaction-key`, the
+//! certifier keeps it) every personal value is revealed first and every
+//! assertion is re-judged. Without it, an assertion whose values hold a
+//! redaction token (or a schema check over a body that holds one) cannot be
+//! re-judged: such assertions are counted, and a recorded `pass` that rests
+//! on one is not accepted — a forger could have flipped exactly that verdict.
 //!
 //! A case is *not re-judgeable* — and keeps its recorded verdict, which is
 //! said — when its evidence cannot decide it: no response was recorded (a
@@ -21,13 +28,18 @@
 use std::collections::HashMap;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
-use konform_model::report::{CaseResult, ErrorKind, Report, StepEvidence, StepRole, Verdict};
+use konform_model::report::{
+    BodyEvidence, CaseResult, ErrorKind, Report, StepEvidence, StepRole, Verdict,
+};
 use konform_model::suite::{Case, Step};
-use konform_runner::Compiled;
-use konform_runner::checks::{self, ResponseView};
 use konform_suite::LoadedSuite;
 use konform_suite::template::{self, Namespace, Segment, Var};
 use serde_json::Value;
+
+use crate::Compiled;
+use crate::checks::ResponseView;
+use crate::judge_step::{self, StepStop};
+use crate::redact::{RedactionKey, holds_token};
 
 /// What re-judging found.
 #[derive(Debug, Default)]
@@ -36,15 +48,55 @@ pub struct Rejudged {
     pub rejudged: usize,
     /// `(case id, why)` for cases the evidence cannot decide.
     pub not_rejudgeable: Vec<(String, String)>,
+    /// Assertions that could not be re-judged because redacted values
+    /// decide them (none when the redaction key was given).
+    pub redacted_assertions: usize,
+    /// Whether the redaction key revealed the personal values.
+    pub revealed: bool,
     /// Every disagreement, one line each (case, requirement, class, overall, summary).
     pub mismatches: Vec<String>,
 }
 
-/// Re-judges `report` against `suite`. Err only when the suite does not compile.
-pub fn rejudge(report: &Report, suite: &LoadedSuite) -> Result<Rejudged, String> {
-    let compiled = Compiled::new(&suite.cases, suite.schemas.iter())
-        .map_err(|e| format!("{}: {e}", suite.id()))?;
-    let mut out = Rejudged::default();
+/// Why re-judging could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RejudgeError {
+    #[error("{suite}: {message}")]
+    SuiteDoesNotCompile { suite: String, message: String },
+    #[error(
+        "the redaction key {given} did not redact this report ({})",
+        recorded.as_deref().map_or("the report names no kept key".to_string(), |r| format!("it names {r}"))
+    )]
+    WrongKey {
+        given: String,
+        recorded: Option<String>,
+    },
+}
+
+/// Re-judges `report` against `suite`, revealing redacted personal values
+/// with `key` when given.
+pub fn rejudge(
+    report: &Report,
+    suite: &LoadedSuite,
+    key: Option<&RedactionKey>,
+) -> Result<Rejudged, RejudgeError> {
+    if let Some(key) = key
+        && report.run.redaction_key.as_deref() != Some(key.id().as_str())
+    {
+        return Err(RejudgeError::WrongKey {
+            given: key.id(),
+            recorded: report.run.redaction_key.clone(),
+        });
+    }
+    let compiled = Compiled::new(&suite.cases, suite.schemas.iter()).map_err(|e| {
+        RejudgeError::SuiteDoesNotCompile {
+            suite: suite.id(),
+            message: e.to_string(),
+        }
+    })?;
+    let mut out = Rejudged {
+        revealed: key.is_some(),
+        ..Rejudged::default()
+    };
     let mut cases = Vec::with_capacity(report.cases.len());
     for recorded in &report.cases {
         let Some(case) = suite.cases.iter().find(|c| c.id == recorded.id) else {
@@ -53,7 +105,26 @@ pub fn rejudge(report: &Report, suite: &LoadedSuite) -> Result<Rejudged, String>
             cases.push(recorded.clone());
             continue;
         };
-        let verdict = match judge_case(case, recorded, report, suite, &compiled) {
+        let revealed;
+        let evidence = match key {
+            Some(key) => {
+                revealed = reveal_case(recorded, key);
+                &revealed
+            }
+            None => recorded,
+        };
+        let edited = key.and_then(|key| edited_body(evidence, key));
+        let judged = match edited {
+            Some(step) => Judged::Verdict(
+                Verdict::Error,
+                Some(format!(
+                    "the recorded body of step {step} was edited after the run: \
+                     it does not match its digest"
+                )),
+            ),
+            None => judge_case(case, evidence, report, suite, &compiled),
+        };
+        let verdict = match judged {
             Judged::Verdict(v, why) => {
                 out.rejudged += 1;
                 if v != recorded.verdict {
@@ -77,11 +148,19 @@ pub fn rejudge(report: &Report, suite: &LoadedSuite) -> Result<Rejudged, String>
                 out.not_rejudgeable.push((case.id.clone(), why));
                 recorded.verdict
             }
-            // Redaction is deliberate: the recorded verdict stands, and the
-            // case is listed as not re-judgeable (what is left is still checked).
-            Judged::Redacted(why) => {
-                out.not_rejudgeable
-                    .push((case.id.clone(), format!("{why} (redacted)")));
+            Judged::Redacted { why, assertions } => {
+                out.redacted_assertions += assertions;
+                if recorded.verdict == Verdict::Pass {
+                    // Not accepted; the recorded verdict is kept for judging
+                    // requirements and classes, so that one line says why.
+                    out.mismatches.push(format!(
+                        "case {}: recorded pass, but redacted values decide it ({why}); \
+                         re-judge with the certifier's --redaction-key",
+                        case.id
+                    ));
+                } else {
+                    out.not_rejudgeable.push((case.id.clone(), why));
+                }
                 recorded.verdict
             }
         };
@@ -97,9 +176,21 @@ pub fn rejudge(report: &Report, suite: &LoadedSuite) -> Result<Rejudged, String>
             ));
         }
     }
+    compare_judgement(report, suite, &cases, &mut out.mismatches);
+    Ok(out)
+}
+
+/// Judges the re-derived case verdicts again and lists every disagreement
+/// with the recorded requirement, class and overall verdicts and summary.
+fn compare_judgement(
+    report: &Report,
+    suite: &LoadedSuite,
+    cases: &[CaseResult],
+    mismatches: &mut Vec<String>,
+) {
     let judged = konform_report::judge(
         &suite.manifest,
-        &cases,
+        cases,
         &report.target.claimed_classes,
         &report.run.class_filter,
         report.run.complete,
@@ -107,40 +198,78 @@ pub fn rejudge(report: &Report, suite: &LoadedSuite) -> Result<Rejudged, String>
     for r in &judged.requirements {
         match report.requirements.iter().find(|x| x.id == r.id) {
             Some(x) if x.verdict == r.verdict => {}
-            Some(x) => out.mismatches.push(format!(
+            Some(x) => mismatches.push(format!(
                 "requirement {}: recorded {:?}, re-judged {:?}",
                 r.id, x.verdict, r.verdict
             )),
-            None => out
-                .mismatches
-                .push(format!("requirement {}: missing from the report", r.id)),
+            None => mismatches.push(format!("requirement {}: missing from the report", r.id)),
         }
     }
     for c in &judged.classes {
         match report.classes.iter().find(|x| x.id == c.id) {
             Some(x) if x.verdict == c.verdict => {}
-            Some(x) => out.mismatches.push(format!(
+            Some(x) => mismatches.push(format!(
                 "class {}: recorded {:?}, re-judged {:?}",
                 c.id, x.verdict, c.verdict
             )),
-            None => out
-                .mismatches
-                .push(format!("class {}: missing from the report", c.id)),
+            None => mismatches.push(format!("class {}: missing from the report", c.id)),
         }
     }
     if judged.summary != report.summary {
-        out.mismatches.push(format!(
+        mismatches.push(format!(
             "summary: recorded {:?}, re-judged {:?}",
             report.summary, judged.summary
         ));
     }
     if judged.verdict != report.verdict {
-        out.mismatches.push(format!(
+        mismatches.push(format!(
             "overall verdict: recorded {:?}, re-judged {:?}",
             report.verdict, judged.verdict
         ));
     }
-    Ok(out)
+}
+
+/// The case's evidence with every personal value `key` encrypted revealed.
+fn reveal_case(recorded: &CaseResult, key: &RedactionKey) -> CaseResult {
+    let mut case = recorded.clone();
+    let text = |t: &mut String| *t = key.reveal(t, false).0;
+    let body = |b: &mut Option<BodyEvidence>| {
+        if let Some(b) = b {
+            b.text = key.reveal(&b.text, true).0;
+        }
+    };
+    for step in &mut case.steps {
+        text(&mut step.request.url);
+        for h in &mut step.request.headers {
+            text(&mut h.value);
+        }
+        body(&mut step.request.body);
+        if let Some(resp) = &mut step.response {
+            for h in &mut resp.headers {
+                text(&mut h.value);
+            }
+            body(&mut resp.body);
+        }
+    }
+    case
+}
+
+/// The first step (1-based) whose revealed body does not match the keyed
+/// digest the runner recorded before redacting it.
+fn edited_body(case: &CaseResult, key: &RedactionKey) -> Option<usize> {
+    case.steps.iter().find_map(|step| {
+        let bodies = [
+            step.request.body.as_ref(),
+            step.response.as_ref().and_then(|r| r.body.as_ref()),
+        ];
+        bodies.into_iter().flatten().find_map(|b| {
+            let recorded = b.digest.as_ref()?;
+            let actual = serde_json::from_str::<Value>(&b.text)
+                .ok()
+                .and_then(|v| key.body_digest(&v));
+            (actual.as_ref() != Some(recorded)).then_some(step.index + 1)
+        })
+    })
 }
 
 enum Judged {
@@ -148,13 +277,9 @@ enum Judged {
     Verdict(Verdict, Option<String>),
     /// The evidence cannot decide the case.
     Undecidable(String),
-    /// Redaction (personal data, secrets) removed what decides the case.
-    Redacted(String),
-}
-
-/// Redaction tokens written by the runner (`[personal:…]`, `[secret:…]`).
-fn holds_redaction(text: &str) -> bool {
-    text.contains("[personal:") || text.contains("[secret:")
+    /// Redacted values (personal data without the key, secrets) decide the
+    /// case; `assertions` could not be re-judged.
+    Redacted { why: String, assertions: usize },
 }
 
 fn judge_case(
@@ -195,6 +320,7 @@ fn judge_case(
         captures: HashMap::new(),
         unique: HashMap::new(),
         underivable: None,
+        redacted_assertions: 0,
     };
     // Cleanup (`finally`) steps decide nothing.
     let recorded_steps: Vec<&StepEvidence> = recorded
@@ -224,7 +350,10 @@ fn judge_case(
                 return Judged::Undecidable(format!("step {}: {why}", index + 1));
             }
             StepOutcome::Redacted(why) => {
-                return Judged::Redacted(format!("step {}: {why}", index + 1));
+                return Judged::Redacted {
+                    why: format!("step {}: {why}", index + 1),
+                    assertions: state.redacted_assertions.max(1),
+                };
             }
         }
     }
@@ -250,6 +379,7 @@ struct Replay<'a> {
     captures: HashMap<String, Value>,
     unique: HashMap<String, Value>,
     underivable: Option<String>,
+    redacted_assertions: usize,
 }
 
 impl Replay<'_> {
@@ -285,10 +415,7 @@ impl Replay<'_> {
             .as_ref()
             .map(|b| b.text.as_str())
             .unwrap_or("");
-        if konform_runner::exchange::unexpectedly_unavailable(
-            step.expect.status.as_ref(),
-            response.status,
-        ) {
+        if crate::exchange::unexpectedly_unavailable(step.expect.status.as_ref(), response.status) {
             return StepOutcome::Stop(
                 Verdict::Error,
                 format!("the target is unavailable: it answered {}", response.status),
@@ -313,16 +440,15 @@ impl Replay<'_> {
             body: body_text.as_bytes(),
         };
         self.underivable = None;
-        let attribution = &self.suite.manifest.attribution;
-        let attr = checks::Attributor::for_step(self.case, step, attribution);
-        let checked = {
+        let judged = {
             let this = &mut *self;
-            checks::check(
-                &step.expect,
-                &step.capture,
+            judge_step::judge(
+                this.case,
+                step,
+                evidence.role,
                 &view,
                 compiled,
-                &attr,
+                &this.suite.manifest.attribution,
                 &mut |v: &Value| {
                     let lookup = |var: &Var| this.lookup(var);
                     template::render_value(v, &lookup).map_err(|e| {
@@ -338,35 +464,57 @@ impl Replay<'_> {
         };
         if let Some(why) = self.underivable.take() {
             let request = serde_json::to_string(&evidence.request).unwrap_or_default();
-            if holds_redaction(&request) {
+            if holds_token(&request) {
+                self.redacted_assertions += judged.assertions.len().max(1);
                 return StepOutcome::Redacted(format!("{why}: the request was redacted"));
             }
             return StepOutcome::Undecidable(why);
         }
-        if let Some(failed) = checked.first_failure() {
-            let text = serde_json::to_string(failed).unwrap_or_default();
-            if holds_redaction(&text) {
-                return StepOutcome::Redacted(format!("redacted values decide `{}`", failed.check));
-            }
-            // As the runner: a failed check that blames a requirement is a
-            // `fail`; one that blames none (a precondition) is an `error`.
-            let blamed = checked
-                .outcomes
+        // Assertions whose values hold a redaction token, and a schema
+        // check over a body that holds one, cannot be re-judged.
+        let body_redacted = holds_token(body_text);
+        let redacted: Vec<bool> = judged
+            .assertions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                (judged.schema_check == Some(i) && body_redacted)
+                    || [&a.expected, &a.received]
+                        .into_iter()
+                        .flatten()
+                        .any(|v| holds_token(&serde_json::to_string(v).unwrap_or_default()))
+            })
+            .collect();
+        let redacted_count = redacted.iter().filter(|r| **r).count();
+        let certain_fail = judged
+            .assertions
+            .iter()
+            .zip(&redacted)
+            .find(|(a, r)| !**r && !a.passed && !a.requirements.is_empty());
+        if let Some((failed, _)) = certain_fail {
+            return StepOutcome::Stop(Verdict::Fail, failed.describe());
+        }
+        if redacted_count > 0 {
+            self.redacted_assertions += redacted_count;
+            let first = judged
+                .assertions
                 .iter()
-                .find(|o| !o.passed && !o.requirements.is_empty());
-            return match blamed {
-                Some(b) => StepOutcome::Stop(Verdict::Fail, b.describe()),
-                None => StepOutcome::Stop(
-                    Verdict::Error,
-                    format!("precondition not met: {}", failed.describe()),
-                ),
-            };
+                .zip(&redacted)
+                .find(|(_, r)| **r)
+                .map(|(a, _)| a.check.clone())
+                .unwrap_or_default();
+            return StepOutcome::Redacted(format!(
+                "{redacted_count} assertion(s) over redacted values, e.g. `{first}`"
+            ));
         }
-        if let Some((_, e)) = checked.error {
-            return StepOutcome::Stop(Verdict::Error, e);
+        match judged.stop {
+            Some(StepStop::Fail(why)) => StepOutcome::Stop(Verdict::Fail, why),
+            Some(StepStop::Error(_, why)) => StepOutcome::Stop(Verdict::Error, why),
+            None => {
+                self.captures.extend(judged.captured);
+                StepOutcome::Continue
+            }
         }
-        self.captures.extend(checked.captured);
-        StepOutcome::Continue
     }
 
     /// Finds this step's `unique` values in the recorded request.
