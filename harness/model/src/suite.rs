@@ -25,8 +25,9 @@ pub struct SuiteManifest {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub fixtures: IndexMap<String, Value>,
     /// JSON member names whose values are personal data (`familienname`,
-    /// `geburtsdatum`, ...). Their values are replaced by redaction tokens in all
-    /// evidence before anything is written.
+    /// `geburtsdatum`, ...), in addition to those the interface contract marks
+    /// `"x-personal-data": true` (`konform_suite::personal`). Their values are
+    /// replaced by redaction tokens in all evidence before anything is written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub personal_data: Vec<String>,
     pub requirements: Vec<Requirement>,

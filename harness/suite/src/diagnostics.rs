@@ -54,6 +54,7 @@ pub mod codes {
     pub const PROBE_UNMAPPED_RULE: &str = "konform::probe-unmapped-rule";
     pub const PROBE_UNUSED_EXCLUSION: &str = "konform::probe-unused-exclusion";
     pub const UNKNOWN_ERRATUM_TARGET: &str = "konform::unknown-erratum-target";
+    pub const UNMARKED_PERSONAL_DATA: &str = "konform::unmarked-personal-data";
 }
 
 /// How bad a diagnostic is: errors stop a load, warnings do not.

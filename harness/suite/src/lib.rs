@@ -11,6 +11,7 @@
 //! - [`generator`]: patterns for `{{ unique.KIND.NAME }}` values.
 //! - [`probe`]: cases derived from the interface's OpenAPI (contract-derived probes).
 //! - [`coverage`]: operations, statuses, rule ids and constraints a suite covers.
+//! - [`personal`]: the members the contract marks `x-personal-data` (redacted in reports).
 //! - [`files`], [`bundled`]: where suites come from and how specs resolve.
 //! - [`errata`]: requirements and cases withdrawn from a released version.
 //! - [`schemas`]: the `schemas/` folder (`$ref` targets, konform's own schemas).
@@ -27,6 +28,7 @@ pub mod files;
 pub mod generator;
 pub mod lint;
 pub mod load;
+pub mod personal;
 pub mod probe;
 pub mod schemas;
 pub mod template;

@@ -1,8 +1,9 @@
 //! Semantic checks that a JSON Schema cannot express: ids that must be
 //! unique or must exist, requirement coverage, template variables, regular
-//! expressions, JSONPath and JSON Pointer syntax, schema references, and the
-//! suite's identity against its folder. Every file is checked in one pass;
-//! nothing stops at the first mistake.
+//! expressions, JSONPath and JSON Pointer syntax, schema references, the
+//! personal-data marks of the interface contract, and the suite's identity
+//! against its folder. Every file is checked in one pass; nothing stops at
+//! the first mistake.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use serde_json::Value;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, Source, codes};
 use crate::files::FolderId;
 use crate::load::ProbeDerivation;
+use crate::personal;
 use crate::schemas::{RefStatus, SchemaSet};
 use crate::template::{self, Namespace};
 use crate::yaml::{SpanIndex, escape_token};
@@ -61,6 +63,56 @@ pub struct LintInput<'a> {
     pub folder: Option<&'a FolderId>,
     /// What the case files' probes derived.
     pub probes: &'a [ProbeDerivation],
+}
+
+/// Every property of the interface contract whose name looks personal
+/// ([`personal::looks_personal`]) says whether it is personal data: it is
+/// marked `x-personal-data` (`true` or `false`) or the suite lists it under
+/// `personal_data`. A mark is a boolean. Reported at `interface.openapi`.
+fn lint_personal_data(
+    m: &Parsed<SuiteManifest>,
+    openapi: &str,
+    schemas: &SchemaSet,
+    out: &mut Diagnostics,
+) {
+    let listed: HashSet<&str> = m.value.personal_data.iter().map(String::as_str).collect();
+    for p in personal::properties(openapi, schemas) {
+        let (message, label, help) = match &p.mark {
+            Some(Value::Bool(_)) => continue,
+            Some(other) => (
+                format!(
+                    "the interface contract {} has `{}: {other}`; the mark is `true` or `false`",
+                    p.location(),
+                    personal::MARK
+                ),
+                "contract with an invalid personal-data mark",
+                "see schemas/konform/PERSONAL-DATA.md".to_string(),
+            ),
+            None if personal::looks_personal(&p.name) && !listed.contains(p.name.as_str()) => (
+                format!(
+                    "the interface contract {} looks like personal data but is not marked: \
+                     mark it `{mark}: true` (redacted in reports) or `{mark}: false`",
+                    p.location(),
+                    mark = personal::MARK
+                ),
+                "contract with unmarked personal data",
+                format!(
+                    "or list `{}` under `personal_data` in suite.yaml; \
+                     see schemas/konform/PERSONAL-DATA.md",
+                    p.name
+                ),
+            ),
+            None => continue,
+        };
+        out.push(
+            m.at(
+                Diagnostic::error(codes::UNMARKED_PERSONAL_DATA, message)
+                    .with_label(label)
+                    .with_help(help),
+                "/interface/openapi",
+            ),
+        );
+    }
 }
 
 /// Runs every semantic check.
@@ -330,6 +382,11 @@ fn lint_manifest(m: &Parsed<SuiteManifest>, input: &LintInput<'_>, out: &mut Dia
                 "/interface/openapi",
             ),
         );
+    }
+    if let Some(openapi) = &man.interface.openapi
+        && input.schemas.contains(openapi)
+    {
+        lint_personal_data(m, openapi, input.schemas, out);
     }
     for (kind, pattern) in &man.generators {
         if let Err(e) = crate::generator::Generator::parse(pattern) {

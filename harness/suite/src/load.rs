@@ -14,6 +14,7 @@ use crate::digest::digest_entries;
 use crate::errata::{self, Withdrawals};
 use crate::files::SuiteFiles;
 use crate::lint::{LintInput, Parsed, lint};
+use crate::personal;
 use crate::probe::{Derivation, ProbeError, derive};
 use crate::schemas::{SchemaSet, konform_schema};
 use crate::validate::validate;
@@ -43,6 +44,10 @@ pub struct LoadedSuite {
     /// What the errata of this released version withdraw (the withdrawn
     /// requirements are also marked in `manifest`).
     pub withdrawals: Withdrawals,
+    /// Member names whose values are personal data: those the interface
+    /// contract marks `"x-personal-data": true` and those the suite lists
+    /// under `personal_data` ([`crate::personal`]).
+    pub personal_members: std::collections::BTreeSet<String>,
 }
 
 /// The derivation of one probe of a case file.
@@ -213,6 +218,11 @@ pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagn
 
     match manifest {
         Some(m) if !diags.has_errors() => {
+            let personal_members = personal::personal_members(
+                m.value.interface.openapi.as_deref(),
+                &m.value.personal_data,
+                schemas,
+            );
             let mut suite = LoadedSuite {
                 manifest: m.value,
                 cases: case_files
@@ -229,6 +239,7 @@ pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagn
                     })
                     .collect(),
                 digest: suite_digest(&files, &probes, schemas),
+                personal_members,
                 origin: files.origin.clone(),
                 files,
                 warnings: diags,

@@ -1218,7 +1218,7 @@ fn example_of(pattern: &str) -> Option<String> {
 }
 
 /// Resolves `relative` against the folder of the schema file `base`.
-fn join(base: &str, relative: &str) -> String {
+pub(crate) fn join(base: &str, relative: &str) -> String {
     let mut parts: Vec<&str> = base.split('/').collect();
     parts.pop();
     for seg in relative.split('/') {

@@ -92,3 +92,60 @@ fn real_bundle_listing_does_not_panic() {
         assert!(!name.is_empty(), "{version}");
     }
 }
+
+/// Every bundled suite loads (its contract marks every personal-looking
+/// member), and its personal members hold what the contract marks and what
+/// the suite lists, but not the identifiers of places and things.
+#[test]
+fn bundled_suites_take_personal_members_from_their_contract() {
+    let expected: &[(&str, &[&str])] = &[
+        (
+            "meldewesen",
+            &[
+                "familienname",
+                "vornamen",
+                "geburtsdatum",
+                "geschlecht",
+                "doktorgrad",
+                "plz",
+            ],
+        ),
+        (
+            "elterngeld",
+            &[
+                "familienname",
+                "iban",
+                "kontoinhaber",
+                "einkommenVorGeburt",
+                "geburtsdatum",
+                "betrag",
+            ],
+        ),
+        (
+            "kfz-zulassung",
+            &["name", "strasse", "iban", "kontoinhaber", "halter"],
+        ),
+    ];
+    let mut seen = 0;
+    for (name, version) in konform_suite::bundled::list() {
+        let spec = format!("{name}@{version}");
+        let suite = konform_suite::load_spec(&spec)
+            .unwrap_or_else(|d| panic!("{spec}: {}", d.render_short()));
+        for listed in &suite.manifest.personal_data {
+            assert!(suite.personal_members.contains(listed), "{spec}: {listed}");
+        }
+        for not_personal in ["id", "ags", "fin", "status", "lebensmonat"] {
+            assert!(
+                !suite.personal_members.contains(not_personal),
+                "{spec}: {not_personal}"
+            );
+        }
+        if let Some((_, members)) = expected.iter().find(|(n, _)| *n == name) {
+            seen += 1;
+            for m in *members {
+                assert!(suite.personal_members.contains(*m), "{spec}: {m}");
+            }
+        }
+    }
+    assert!(seen >= 6, "the three interfaces in two versions each");
+}

@@ -257,6 +257,62 @@ fn without_a_schemas_folder_the_bundled_set_is_used() {
     );
 }
 
+/// The interface contract (the OpenAPI and the schema files it references)
+/// must say whether a personal-looking member is personal data: `vornamen`
+/// and `kontakt/email` say nothing, `geschlecht` has a mark that is no
+/// boolean. `geburtsname` is listed under `personal_data`, `behoerde/name`
+/// is marked `false`. Every error points at `interface.openapi`.
+#[test]
+fn unmarked_personal_data() {
+    check(
+        "unmarked-personal-data",
+        &[
+            (codes::UNMARKED_PERSONAL_DATA, S, 7, 12),
+            (codes::UNMARKED_PERSONAL_DATA, S, 7, 12),
+            (codes::UNMARKED_PERSONAL_DATA, S, 7, 12),
+        ],
+    );
+    let d = errors_of("unmarked-personal-data");
+    let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "the interface contract demo/1.0/schemas.json#/$defs/NewPerson/properties/vornamen \
+             looks like personal data but is not marked: mark it `x-personal-data: true` \
+             (redacted in reports) or `x-personal-data: false`",
+            "the interface contract demo/1.0/schemas.json#/$defs/NewPerson/properties/geschlecht \
+             has `x-personal-data: \"ja\"`; the mark is `true` or `false`",
+            "the interface contract \
+             demo/1.0/schemas.json#/$defs/NewPerson/properties/kontakt/properties/email \
+             looks like personal data but is not marked: mark it `x-personal-data: true` \
+             (redacted in reports) or `x-personal-data: false`",
+        ]
+    );
+}
+
+/// A suite's personal members: those its contract marks `true` and those it
+/// lists itself; `behoerde/name`, marked `false`, is not one.
+#[test]
+fn personal_members_come_from_the_contract_and_the_suite() {
+    let suite =
+        load_path(&suite_dir("personal-data")).unwrap_or_else(|d| panic!("{}", d.render(false)));
+    assert!(suite.warnings.is_empty(), "{}", suite.warnings);
+    assert_eq!(
+        suite
+            .personal_members
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        [
+            "email",
+            "familienname",
+            "geburtsname",
+            "geschlecht",
+            "vornamen"
+        ]
+    );
+}
+
 #[test]
 fn valid_suite_loads() {
     let suite = load_path(&suite_dir("valid")).unwrap_or_else(|d| panic!("{}", d.render(false)));
