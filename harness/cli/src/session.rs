@@ -242,7 +242,7 @@ pub async fn run_connected(
         fixtures.insert(k.clone(), v.clone());
     }
     let personal_data = konform_runner::redact::PersonalData::new(
-        &suite.manifest.personal_data,
+        &suite.personal_members,
         fixtures
             .iter()
             .chain(suite.cases.iter().flat_map(|c| c.fixtures.iter())),

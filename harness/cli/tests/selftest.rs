@@ -48,7 +48,7 @@ fn main() {
                 evidence_limit: EVIDENCE_LIMIT,
             },
             personal_data: konform_runner::redact::PersonalData::new(
-                &suite.manifest.personal_data,
+                &suite.personal_members,
                 suite.manifest.fixtures.iter(),
             ),
             redaction_key: konform_runner::redact::RedactionKey::random(),
