@@ -25,7 +25,11 @@ pub fn run(command: SuiteCommand) -> Result<i32, CliError> {
                     }
                     Err(diagnostics) => {
                         eprint!("{}", diagnostics.render(false));
-                        eprintln!("error: {spec}: {} problems found", diagnostics.len());
+                        let n = diagnostics.len();
+                        eprintln!(
+                            "error: {spec}: {n} problem{} found",
+                            if n == 1 { "" } else { "s" }
+                        );
                         code = 2;
                     }
                 }

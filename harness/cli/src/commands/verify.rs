@@ -137,9 +137,15 @@ fn rejudge_lines(
     }
     lines.push(line(
         true,
-        if outcome.revealed {
+        if outcome.revealed && outcome.redacted_assertions == 0 {
             "rejudge: personal data revealed with the redaction key; every assertion re-judged"
                 .to_string()
+        } else if outcome.revealed {
+            format!(
+                "rejudge: personal data revealed with the redaction key; {} assertions could not \
+                 be re-judged: secrets decide them",
+                outcome.redacted_assertions
+            )
         } else {
             format!(
                 "rejudge: {} assertions could not be re-judged: redacted values decide them{}",

@@ -209,6 +209,20 @@ impl RedactionKey {
     /// literal again. Returns the text and how many tokens stayed closed
     /// (written by another key, or secrets).
     pub fn reveal(&self, text: &str, json: bool) -> (String, usize) {
+        // A value replaced inside a longer personal value is revealed in a
+        // second round.
+        let (mut out, mut closed) = self.reveal_once(text, json);
+        for _ in 0..3 {
+            let (again, still) = self.reveal_once(&out, json);
+            if again == out {
+                break;
+            }
+            (out, closed) = (again, still);
+        }
+        (out, closed)
+    }
+
+    fn reveal_once(&self, text: &str, json: bool) -> (String, usize) {
         let mut out = String::with_capacity(text.len());
         let mut closed = 0;
         let mut last = 0;
@@ -328,6 +342,10 @@ mod tests {
             "name Straße \"7\"!"
         );
         assert_eq!(other.reveal(&json, true), (json.clone(), 2));
+        // A value replaced inside a longer one comes back in a second round.
+        let inner = key.personal_token(&Leaf::Str("Anna".into()));
+        let outer = key.personal_token(&Leaf::Str(format!("{inner}belle")));
+        assert_eq!(key.reveal(&outer, false), ("Annabelle".to_string(), 0));
         let secret = key.secret_token("s3cr3t");
         assert!(is_token(&secret));
         assert_eq!(key.reveal(&secret, false), (secret.clone(), 1));

@@ -164,21 +164,26 @@ impl<'a> Redactor<'a> {
 
     fn body(&self, r: &CaseRedaction, body: &mut Option<BodyEvidence>) {
         if let Some(b) = body {
-            let walked = if json::looks_like_json(&b.text) && !self.personal.fields.is_empty() {
-                json::walk(&b.text, &self.personal.fields, &mut |leaf| {
+            // Known values first, on the text as received (a target cannot
+            // shield a secret inside something that looks like a token);
+            // then the structure, which leaves the tokens already written.
+            let replaced = r.text.apply(&b.text);
+            let redacted = if json::looks_like_json(&replaced) && !self.personal.fields.is_empty() {
+                json::walk(&replaced, &self.personal.fields, &mut |leaf| {
                     Some(self.key.personal_token(&leaf))
                 })
             } else {
-                b.text.clone()
+                replaced.clone()
             };
-            let redacted = r.text.apply(&walked);
-            // Only a body redacted by its structure alone is revealed to the
-            // same JSON (text forms such as percent-encoding, and secrets,
-            // do not come back as they were).
-            if redacted == walked && walked != b.text && !b.truncated {
-                b.digest = serde_json::from_str::<Value>(&b.text)
-                    .ok()
-                    .and_then(|v| self.key.body_digest(&v));
+            // A digest only where revealing gives back the JSON received
+            // (text forms such as percent-encoding, and secrets, do not).
+            if redacted != b.text
+                && !b.truncated
+                && let Ok(received) = serde_json::from_str::<Value>(&b.text)
+                && serde_json::from_str::<Value>(&self.key.reveal(&redacted, true).0).ok()
+                    == Some(received.clone())
+            {
+                b.digest = self.key.body_digest(&received);
             }
             b.text = redacted;
         }

@@ -4,14 +4,14 @@
 //! percent-encoded, form-encoded, and — for secrets — base64 (standard and
 //! URL-safe, with and without padding), which also covers a Basic credential
 //! when the `user:password` pair is one of the secrets. One left-to-right pass
-//! (leftmost-longest) never touches a token already written.
+//! (leftmost-longest) over the text as received: a token it writes is never
+//! looked at again, and text that merely looks like a token (a target can
+//! send `[secret:…]`) shields nothing.
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-
-use super::key::token_spans;
 
 /// The forms in which a personal value may appear in text.
 pub fn personal_forms(value: &str) -> Vec<String> {
@@ -79,18 +79,14 @@ impl Replacer {
         Self { matcher, tokens }
     }
 
-    /// `text` with every known value outside existing tokens replaced.
+    /// `text` with every known value replaced.
     pub fn apply(&self, text: &str) -> String {
         let Some(matcher) = &self.matcher else {
             return text.to_string();
         };
-        let spans = token_spans(text);
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
         for m in matcher.find_iter(text) {
-            if m.start() < last || spans.iter().any(|s| m.start() < s.end && s.start < m.end()) {
-                continue;
-            }
             out.push_str(&text[last..m.start()]);
             out.push_str(&self.tokens[m.pattern().as_usize()]);
             last = m.end();
@@ -105,7 +101,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_form_of_a_value_is_replaced_and_tokens_are_left_alone() {
+    fn every_form_of_a_value_is_replaced_even_inside_a_look_alike_token() {
         let mut pairs = Vec::new();
         for f in personal_forms("Weiß/Groß") {
             pairs.push((f, "[personal:W]".to_string()));
@@ -113,17 +109,16 @@ mod tests {
         for f in secret_forms("id:s3cr3t") {
             pairs.push((f, "[secret:0a]".to_string()));
         }
-        pairs.push(("personal".into(), "[personal:P]".into()));
         let r = Replacer::new(pairs);
         let text = concat!(
             "a Weiß/Groß b Wei\\u00DF/Gro\\u00DF c Wei%C3%9F%2FGro%C3%9F ",
-            "d Basic aWQ6czNjcjN0 e aWQ6czNjcjN0 f id%3As3cr3t g [personal:Q]"
+            "d Basic aWQ6czNjcjN0 e aWQ6czNjcjN0 f id%3As3cr3t g [secret:id:s3cr3t]"
         );
         assert_eq!(
             r.apply(text),
             concat!(
                 "a [personal:W] b [personal:W] c [personal:W] ",
-                "d Basic [secret:0a] e [secret:0a] f [secret:0a] g [personal:Q]"
+                "d Basic [secret:0a] e [secret:0a] f [secret:0a] g [secret:[secret:0a]]"
             )
         );
     }
