@@ -351,17 +351,7 @@ async fn rejudge_agrees_with_a_real_failing_run_and_catches_a_forged_verdict() {
         }
     }
     let loaded = konform_suite::load_path(&suite).expect("probe suite");
-    let judged = konform_report::judge(
-        &loaded.manifest,
-        &forged.cases,
-        &forged.target.claimed_classes,
-        &forged.run.class_filter,
-        forged.run.complete,
-    );
-    forged.requirements = judged.requirements;
-    forged.classes = judged.classes;
-    forged.summary = judged.summary;
-    forged.verdict = judged.verdict;
+    support::forge::judge_again(&mut forged, &loaded.manifest);
     assert_eq!(
         forged.verdict.exit_code(),
         0,
