@@ -10,6 +10,12 @@
 //! Sign and verify of a 10,000-case report: `cargo run --release -p konform-seal --example bench`.
 //! Run: `cargo bench -p konform --bench reports_scale` (`KONFORM_BENCH_REPORTS` sets the count).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark: a panic is its failure"
+)]
+
 use std::time::Instant;
 
 use konform::session;

@@ -10,6 +10,12 @@
 //!
 //! Run: `cargo bench -p konform --bench throughput` (`KONFORM_BENCH_N` sets N).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark: a panic is its failure"
+)]
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

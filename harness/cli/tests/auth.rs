@@ -4,6 +4,12 @@
 //! from a small token endpoint — and the failure paths (a missing variable, a
 //! token endpoint that is down). Secrets must never reach the report.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -7,6 +7,11 @@
 //! (`VmHWM`, sampled while it runs) stays far below that. Linux only (reads
 //! `/proc`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
 #![cfg(target_os = "linux")]
 
 mod support;

@@ -2,6 +2,11 @@
 //! real binary must end quietly (exit 141, as for SIGPIPE), not panic with a
 //! backtrace on the broken pipe.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
 #![cfg(unix)]
 
 use std::io::Read;

@@ -3,6 +3,12 @@
 //! names it; a waiver with a reason closes it; a stale waiver is a gap too;
 //! and every bundled suite (its current version) has no gap.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -6,6 +6,12 @@
 //! have is a lint error at its file:line:col; one for another version does
 //! nothing.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

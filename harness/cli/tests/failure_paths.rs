@@ -3,6 +3,12 @@
 //! dead port) over loopback, and the written report must hold the right
 //! verdict and reason for each way of misbehaving.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

@@ -4,6 +4,12 @@
 //! exhausting memory (the bombs run under a 2 GiB address-space limit, so an
 //! unbounded expansion aborts the process and fails the test).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod support;
 
 use std::path::Path;

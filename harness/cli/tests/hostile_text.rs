@@ -7,6 +7,12 @@
 //! HTML reports of the run must carry none of it raw (no autolink in the
 //! Markdown, no `'unsafe-inline'` script in the HTML).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

@@ -4,6 +4,12 @@
 //! bundled suite must give the same conformant verdicts three times in a row,
 //! and a run with a fault switched on must not spoil the next run without it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod support;
 
 use std::collections::BTreeMap;

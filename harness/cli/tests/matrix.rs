@@ -2,6 +2,12 @@
 //! unsigned one, and a signed one edited afterwards must show as `verified`,
 //! `unsigned` and `invalid`; the page loads nothing from outside.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod support;
 
 use std::path::Path;

@@ -4,6 +4,12 @@
 //! by at least one fault, and a thin suite must leave faults surviving (exit 1,
 //! survivors named).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

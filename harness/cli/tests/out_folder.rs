@@ -4,6 +4,12 @@
 //! loopback target sees any connection, and a run removes the temporary
 //! report files a killed run left in its output folder — only those.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod support;
 
 use std::net::TcpListener;

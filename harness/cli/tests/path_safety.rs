@@ -9,6 +9,12 @@
 //! - a secret written into `token_env` instead of a variable name is not
 //!   echoed back.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod support;
 
 use std::net::TcpListener;

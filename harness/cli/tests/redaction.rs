@@ -4,6 +4,12 @@
 //! suite) as canary personal data; every output file — JSON, HTML, JUnit,
 //! Markdown — is searched for them.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use std::process::Command;
 
 use konform_reference::{FULL_TOKEN, LIMITED_TOKEN, ServeOptions};

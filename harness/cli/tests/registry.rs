@@ -4,6 +4,12 @@
 //! a redaction token, and no personal fixture value appears anywhere in the
 //! file. (Regenerate with `reports/registry/regenerate.sh`.)
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use std::path::{Path, PathBuf};
 
 use konform_model::report::Report;

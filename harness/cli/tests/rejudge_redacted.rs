@@ -7,6 +7,12 @@
 //! the key (a pass that redacted values decide is not accepted) and shows
 //! both as forgeries with it; the honest report verifies with the key.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

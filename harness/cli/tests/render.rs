@@ -6,6 +6,12 @@
 //! real headless Chromium (screenshot, DOM, console). `konform report render`
 //! must render the same from the JSON, and reject bad report files with exit 2.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

@@ -4,6 +4,12 @@
 //! `--rejudge`, and a property test that flips single bytes and edits single
 //! values of a signed report (verification must fail every time).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

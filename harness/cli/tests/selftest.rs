@@ -3,6 +3,12 @@
 //! `SUITE@VERSION::CASE`, so `cargo test` (and nextest) can filter, list and
 //! report them like any other test.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use std::sync::Arc;
 
 use konform::session::{self, EVIDENCE_LIMIT};

@@ -2,6 +2,12 @@
 //! reference, merged, give the same case verdicts as one unsharded run; and
 //! merging refuses shards of different suites or a missing shard.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use std::path::Path;
 use std::process::Command;
 

@@ -5,6 +5,11 @@
 //! which used to wait for the step timeout) with exit 3 and
 //! a report marked `complete: false` in which no case passed.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
 #![cfg(unix)]
 
 mod support;

@@ -22,6 +22,12 @@
 //!   override and a line break before `::error` is printed by `verify` only
 //!   as visible escapes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

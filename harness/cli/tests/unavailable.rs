@@ -5,6 +5,12 @@
 //! step timeout is waited for once, and a target that then answers is tested
 //! as usual; one beyond the step timeout is not waited for.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod support;
 
 use std::collections::HashMap;

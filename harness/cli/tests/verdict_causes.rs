@@ -14,6 +14,12 @@
 //!   `error` of kind `flaky`.
 //! - The report records the request headers that went over the wire.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

@@ -2,6 +2,12 @@
 //! Schemas (`schemas/meldewesen/1.0/schemas.json` and the shared Querschnitt
 //! schemas), and the closed shapes really reject a leaked field.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use std::path::PathBuf;
 
 use jsonschema::{Registry, Validator};

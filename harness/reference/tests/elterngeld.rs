@@ -2,6 +2,12 @@
 //! calculation API at its edges, the plan check, an Antrag with read-back,
 //! and a few faults that must change the answers.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use konform_reference::{FULL_TOKEN, LIMITED_TOKEN, RunningReference, ServeOptions, serve};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};

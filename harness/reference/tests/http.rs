@@ -2,6 +2,12 @@
 //! happy paths, validation, auth, idempotency, concurrency, privacy rules of
 //! the Auskunft, pagination and the Querschnitt error handling.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use konform_reference::{FULL_TOKEN, LIMITED_TOKEN, RunningReference, ServeOptions, serve};
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{Value, json};

@@ -2,6 +2,12 @@
 //! the life cycle (reserve → register → Umschreibung → Außerbetriebsetzung),
 //! PIN and expiry, conflicts, format rules, and that faults switch behaviour.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use konform_reference::{FULL_TOKEN, LIMITED_TOKEN, RunningReference, ServeOptions, serve};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};

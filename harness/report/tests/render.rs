@@ -2,6 +2,12 @@
 //! (pass, fail, error, skip; every class verdict) and every text field holds
 //! hostile markup: each format must map the verdicts right and escape all of it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use konform_report::Report;
 use konform_report::render::{self, Format};
 

@@ -190,35 +190,36 @@ pub fn check(
         || !expect.body.is_empty()
         || captures.values().any(|c| c.pointer.is_some());
     let json = match well_formed(response, needs_json, attr, &mut result) {
-        WellFormed::Json(json) => json,
+        WellFormed::Json(json) => Some(json),
         WellFormed::NotNeeded => None,
         WellFormed::Broken => {
             result.not_evaluated = unevaluated_checks(expect, captures, true);
             return result;
         }
     };
-    if let Some(problem) = &expect.problem {
-        let json = json.as_ref().expect("needed JSON was parsed");
-        let outcomes = check_problem(problem, response, json, attr, &mut result.not_evaluated);
-        result.outcomes.extend(outcomes);
-    }
-    if let Some(schema) = &expect.schema {
-        let json = json.as_ref().expect("needed JSON was parsed");
-        let mut outcome = check_schema(schema.reference(), json, compiled);
-        outcome.requirements = attr.resolve(schema.verifies());
-        result.schema_check = Some(result.outcomes.len());
-        result.outcomes.push(outcome);
-    }
-    for body in &expect.body {
-        let json = json.as_ref().expect("needed JSON was parsed");
-        match check_body(body, json, compiled, &mut *render) {
-            Ok(mut outcome) => {
-                outcome.requirements = attr.resolve(body.verifies.as_deref());
-                result.outcomes.push(outcome);
-            }
-            Err(e) => {
-                result.error = Some((ErrorKind::Fixture, e));
-                return result;
+    // A problem, schema or body check needs JSON, so without a parsed body
+    // (`WellFormed::NotNeeded`) there is none of them to carry out.
+    if let Some(json) = &json {
+        if let Some(problem) = &expect.problem {
+            let outcomes = check_problem(problem, response, json, attr, &mut result.not_evaluated);
+            result.outcomes.extend(outcomes);
+        }
+        if let Some(schema) = &expect.schema {
+            let mut outcome = check_schema(schema.reference(), json, compiled);
+            outcome.requirements = attr.resolve(schema.verifies());
+            result.schema_check = Some(result.outcomes.len());
+            result.outcomes.push(outcome);
+        }
+        for body in &expect.body {
+            match check_body(body, json, compiled, &mut *render) {
+                Ok(mut outcome) => {
+                    outcome.requirements = attr.resolve(body.verifies.as_deref());
+                    result.outcomes.push(outcome);
+                }
+                Err(e) => {
+                    result.error = Some((ErrorKind::Fixture, e));
+                    return result;
+                }
             }
         }
     }
@@ -237,8 +238,8 @@ pub fn check(
 }
 
 enum WellFormed {
-    /// The body is JSON (parsed when the step needs it).
-    Json(Option<Value>),
+    /// The body is JSON, parsed.
+    Json(Value),
     /// Nothing about the body is checked.
     NotNeeded,
     /// A check failed or could not be carried out; the result says which.
@@ -307,12 +308,11 @@ fn well_formed(
             }
         }
     }
-    let passed = outcome.passed;
     result.outcomes.push(outcome);
-    if passed {
-        WellFormed::Json(parsed)
-    } else {
-        WellFormed::Broken
+    // Parsed only when every part of the check passed.
+    match parsed {
+        Some(json) => WellFormed::Json(json),
+        None => WellFormed::Broken,
     }
 }
 

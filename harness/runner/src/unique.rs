@@ -31,8 +31,7 @@ impl UniqueSource {
 
     /// A fresh random seed for a run.
     pub fn random_seed() -> u64 {
-        let bytes = *uuid::Uuid::new_v4().as_bytes();
-        u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"))
+        uuid::Uuid::new_v4().as_u64_pair().0
     }
 
     /// The value of `unique.NAME` or `unique.KIND.NAME` in one case run;
@@ -44,16 +43,16 @@ impl UniqueSource {
         hasher.update([0xff]);
         hasher.update(repetition.to_le_bytes());
         hasher.update(name.as_bytes());
-        let digest = hasher.finalize();
+        let digest: [u8; 32] = hasher.finalize().into();
         match name.split_once('.') {
             Some((kind, _)) => {
                 let generator = self.generators.get(kind)?;
                 let mut rng =
-                    SplitMix64::new(u64::from_le_bytes(digest[..8].try_into().expect("8 bytes")));
+                    SplitMix64::new(u64::from_le_bytes(std::array::from_fn(|i| digest[i])));
                 Some(Value::String(generator.generate(&mut || rng.next_u64())))
             }
             None => {
-                let bytes: [u8; 16] = digest[..16].try_into().expect("16 bytes");
+                let bytes: [u8; 16] = std::array::from_fn(|i| digest[i]);
                 let uuid = uuid::Builder::from_random_bytes(bytes).into_uuid();
                 Some(Value::String(uuid.to_string()))
             }

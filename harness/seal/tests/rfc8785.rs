@@ -1,6 +1,12 @@
 //! The test vectors of RFC 8785: the sample object of §3.2.2, the UTF-16 key
 //! sorting example of §3.2.3 and the number serialisation table of Appendix B.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use konform_seal::canonical::{canonical_string, es_number};
 use serde_json::Value;
 

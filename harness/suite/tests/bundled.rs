@@ -1,6 +1,12 @@
 //! Bundled suites: listing, spec resolution and loading from an embedded
 //! folder (our own fixture, since the real bundle may still be empty).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use include_dir::{Dir, include_dir};
 use konform_suite::bundled::{ResolveError, SuiteSource, list_in, resolve_in};
 use konform_suite::{SchemaSet, SuiteFiles, load};

@@ -1,6 +1,12 @@
 //! The suite digest is deterministic, independent of insertion order, and
 //! changes when any byte, name or file changes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use konform_suite::SuiteFiles;
 use konform_suite::digest::{digest, digest_entries};
 

@@ -4,6 +4,12 @@
 //! diagnostics must carry the right code at the right line:col, and their
 //! rendering is snapshotted.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use std::path::{Path, PathBuf};
 
 use konform_suite::diagnostics::{Diagnostics, Severity, codes};

@@ -3,6 +3,12 @@
 //! cases must follow the OpenAPI and schema files exactly, so that changing
 //! a declared constraint changes the cases (and the suite digest) with it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use std::path::{Path, PathBuf};
 
 use konform_model::suite::{Case, ErrorListExpect, StatusExpect};

@@ -2,6 +2,12 @@
 //! serialises validates, and the exactly-one constraints reject what the
 //! model documents as invalid.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use konform_model::suite::{CaseFile, SuiteManifest};
 use konform_suite::schemas::konform_schema;
 use serde_json::{Value, json};

@@ -1,6 +1,12 @@
 //! `parse_document` on target files: the same YAML + schema + position
 //! machinery the suite loader uses.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 use konform_model::target::{AuthConfig, TargetFile};
 use konform_suite::diagnostics::codes;
 use konform_suite::parse_document;

@@ -1,6 +1,12 @@
 //! Bearer authentication, profiles, URL joining, redirects, decompression
 //! and the User-Agent, against a real axum server on loopback.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod common;
 
 use axum::Router;

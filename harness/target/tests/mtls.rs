@@ -2,6 +2,12 @@
 //! localhost and a client certificate are generated with rcgen; the server
 //! (tokio-rustls + hyper + axum) requires a client certificate from that CA.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod common;
 
 use std::net::SocketAddr;

@@ -2,6 +2,12 @@
 //! client_secret_basic is checked, tokens are numbered, the resource accepts
 //! only issued tokens. Covers caching, refresh, concurrency and failures.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod common;
 
 use std::collections::HashSet;

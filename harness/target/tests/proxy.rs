@@ -5,6 +5,12 @@
 //! mutated. With `proxy` set, requests go through it: a tiny forward proxy on
 //! loopback answers for a host that does not exist.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod common;
 
 use axum::Router;

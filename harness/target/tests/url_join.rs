@@ -1,6 +1,12 @@
 //! `url_for` keeps the base path prefix, carries query strings and rejects
 //! bad base URLs.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
 mod common;
 
 use indexmap::IndexMap;

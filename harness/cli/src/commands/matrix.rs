@@ -251,7 +251,8 @@ pub fn build(dir: &Path, trust: &Trust) -> Result<Matrix, CliError> {
                     shows: Shows::Unverified,
                     decided_by: None,
                 });
-                cells.last_mut().expect("just pushed")
+                let last = cells.len() - 1;
+                &mut cells[last]
             }
         };
         if cell.decided_by.is_some() {

@@ -125,16 +125,17 @@ impl RedactionKey {
     }
 
     fn derive(&self, label: &str) -> [u8; 32] {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.master).expect("any key length");
+        let mut mac = hmac_sha256(&self.master);
         mac.update(label.as_bytes());
         mac.finalize().into_bytes().into()
     }
 
     fn cipher(&self) -> Aes256Siv {
-        let mut key = [0u8; 64];
+        // AES-SIV-256 takes a 64-byte key (two AES-256 keys), sized by type.
+        let mut key = aes_siv::Key::<Aes256Siv>::default();
         key[..32].copy_from_slice(&self.derive("konform redaction: siv 1"));
         key[32..].copy_from_slice(&self.derive("konform redaction: siv 2"));
-        Aes256Siv::new_from_slice(&key).expect("64 bytes")
+        Aes256Siv::new(&key)
     }
 
     /// Names the key without revealing it: `sha256:` and 16 hex digits.
@@ -154,18 +155,20 @@ impl RedactionKey {
         let mut plain = Vec::with_capacity(text.len() + 1);
         plain.push(kind);
         plain.extend_from_slice(text.as_bytes());
+        #[allow(
+            clippy::expect_used,
+            reason = "SIV encryption fails only with more than 126 associated data items; there is one"
+        )]
         let sealed = self
             .cipher()
             .encrypt([b"konform personal value"], &plain)
-            .expect("SIV encryption of a short value does not fail");
+            .expect("one associated data item");
         format!("{PERSONAL_PREFIX}{}]", URL_SAFE_NO_PAD.encode(sealed))
     }
 
     /// `[secret:…]` for a secret: a keyed hash, never reversible.
     pub fn secret_token(&self, value: &str) -> String {
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(&self.derive("konform redaction: secrets"))
-                .expect("any key length");
+        let mut mac = hmac_sha256(&self.derive("konform redaction: secrets"));
         mac.update(value.as_bytes());
         format!(
             "{SECRET_PREFIX}{}]",
@@ -176,9 +179,7 @@ impl RedactionKey {
     /// The keyed digest of a body as received (its RFC 8785 form).
     pub fn body_digest(&self, body: &serde_json::Value) -> Option<String> {
         let canonical = konform_seal::canonical::canonicalize(body).ok()?;
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(&self.derive("konform redaction: bodies"))
-                .expect("any key length");
+        let mut mac = hmac_sha256(&self.derive("konform redaction: bodies"));
         mac.update(&canonical);
         Some(format!(
             "hmac-sha256:{}",
@@ -302,6 +303,15 @@ pub fn holds_token(text: &str) -> bool {
 /// Whether `text` is exactly one redaction token.
 pub fn is_token(text: &str) -> bool {
     token_spans(text).first() == Some(&(0..text.len()))
+}
+
+/// HMAC-SHA-256 keyed with `key`.
+#[allow(
+    clippy::expect_used,
+    reason = "HMAC takes a key of any length (RFC 2104 § 2): `new_from_slice` never fails for it"
+)]
+fn hmac_sha256(key: &[u8]) -> Hmac<Sha256> {
+    <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length")
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
