@@ -16,12 +16,13 @@
 //! Ties (a double exactly halfway between two shortest decimals, e.g.
 //! `1424953923781206.25`) take the even last digit, as the RFC's table does.
 //!
-//! The canonical form is only as exact as the parsed `Value`: serde_json
-//! without its `float_roundtrip` feature can parse a long decimal fraction to
-//! a neighbouring double. Signer and verifier here use the same parser, so
-//! seals agree; an independent JCS checker agrees as long as the floats in
-//! the file are the shortest forms serde_json writes (reports hold almost no
-//! floats: durations and sizes are integers).
+//! The canonical form is only as exact as the parsed `Value`. The
+//! workspace's serde_json parses floats exactly (its `float_roundtrip`
+//! feature is on through jsonschema); were it off, a long decimal fraction
+//! could parse to a neighbouring double. Signer and verifier here use the
+//! same parser, so seals agree either way (reports hold almost no floats:
+//! durations and sizes are integers). `tests/jcs_differential.rs` compares
+//! the output with an independent implementation on generated values.
 //!
 //! Written here rather than taken from `serde_jcs`, which has seen no
 //! release in years and formats numbers through `ryu` without the ES

@@ -18,8 +18,8 @@ fn sample_object_of_section_3_2_2() {
       "literals": [null, true, false]
     }"#;
     let mut value: Value = serde_json::from_str(input).expect("json");
-    // serde_json (without its `float_roundtrip` feature) may parse a long
-    // decimal to a neighbouring double; put in the correctly rounded one.
+    // Put in the correctly rounded double explicitly, so the test does not
+    // depend on serde_json's `float_roundtrip` feature being on.
     let exact: f64 = "333333333.33333329".parse().expect("f64");
     value["numbers"][0] = serde_json::Number::from_f64(exact).expect("finite").into();
     let expected = "{\"literals\":[null,true,false],\"numbers\":[333333333.3333333,1e+30,4.5,0.002,1e-27],\"string\":\"\u{20ac}$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}";
