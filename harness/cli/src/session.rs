@@ -17,7 +17,7 @@ use konform_runner::{
     run_cases,
 };
 use konform_suite::{LoadedSuite, SchemaSet};
-use konform_target::{Credential, TargetConnection};
+use konform_connection::{Credential, TargetConnection};
 
 /// Which implementation a run is against.
 #[derive(Debug, Clone)]
@@ -105,7 +105,7 @@ pub async fn connect_embedded(
         "limited".to_string(),
         Credential::Bearer(konform_reference::LIMITED_TOKEN.to_string()),
     );
-    let conn = konform_target::connect_with(
+    let conn = konform_connection::connect_with(
         &reference.base_url,
         Credential::Bearer(konform_reference::FULL_TOKEN.to_string()),
         profiles,
@@ -144,7 +144,7 @@ pub async fn connect_embedded(
 /// Connects to the target described by a target file.
 pub fn connect_file(file: &TargetFile, base_dir: &Path) -> Result<Connected, SessionError> {
     let env = |name: &str| std::env::var(name).ok();
-    let conn = konform_target::connect(file, &env, base_dir)
+    let conn = konform_connection::connect(file, &env, base_dir)
         .map_err(|e| SessionError::Input(format!("target: {e}")))?;
     Ok(Connected {
         conn: Arc::new(conn),

@@ -23,7 +23,7 @@ use konform_model::report::{
 };
 use konform_model::suite::{Attribution, Case, Step};
 use konform_suite::template::{self, Namespace, Var};
-use konform_target::{AuthError, TargetConnection};
+use konform_connection::{AuthError, TargetConnection};
 use serde_json::Value;
 
 use crate::checks::ResponseView;
@@ -482,7 +482,7 @@ async fn build_request(state: &mut CaseState<'_>, step: &Step) -> Result<Outgoin
     if !headers.contains_key(USER_AGENT) {
         headers.insert(
             USER_AGENT,
-            HeaderValue::from_static(konform_target::USER_AGENT),
+            HeaderValue::from_static(konform_connection::USER_AGENT),
         );
     }
     if !headers.contains_key(AUTHORIZATION) {

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use konform_model::suite::AuthChoice;
-use konform_target::TargetConnection;
+use konform_connection::TargetConnection;
 use serde_json::Value;
 
 use crate::exchange::{ExchangeLimits, OutgoingRequest, perform};

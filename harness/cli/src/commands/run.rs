@@ -25,7 +25,7 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
     let target = match &args.target {
         Some(path) => {
             let file = load_target_file(path)?;
-            for warning in konform_target::warnings(&file) {
+            for warning in konform_connection::warnings(&file) {
                 eprintln!("warning: {}: {warning}", path.display());
             }
             let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();

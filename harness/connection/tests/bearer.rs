@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use konform_model::suite::AuthChoice;
-use konform_target::{AuthError, TargetError, USER_AGENT, connect};
+use konform_connection::{AuthError, TargetError, USER_AGENT, connect};
 
 use common::{env_of, init_crypto, serve, target};
 

@@ -22,7 +22,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
 use konform_model::suite::AuthChoice;
-use konform_target::{AuthError, TargetConnection, connect};
+use konform_connection::{AuthError, TargetConnection, connect};
 
 use common::{dead_port, env_of, init_crypto, serve, target};
 
@@ -366,7 +366,7 @@ fn invalid_token_url_is_rejected_at_connect() {
     let env = env_of(&[("I", "id"), ("S", "secret")]);
     let err = connect(&t, &env, std::path::Path::new(".")).expect_err("bad token url");
     assert!(
-        matches!(err, konform_target::TargetError::InvalidTokenUrl { .. }),
+        matches!(err, konform_connection::TargetError::InvalidTokenUrl { .. }),
         "{err:?}"
     );
 }

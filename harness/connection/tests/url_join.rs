@@ -11,9 +11,9 @@ mod common;
 
 use indexmap::IndexMap;
 use konform_model::target::TlsConfig;
-use konform_target::{Credential, TargetError, connect_with};
+use konform_connection::{Credential, TargetError, connect_with};
 
-fn conn(base: &str) -> Result<konform_target::TargetConnection, TargetError> {
+fn conn(base: &str) -> Result<konform_connection::TargetConnection, TargetError> {
     common::init_crypto();
     connect_with(
         base,

@@ -18,7 +18,7 @@ use axum::http::Uri;
 use axum::routing::get;
 use indexmap::IndexMap;
 use konform_model::target::TlsConfig;
-use konform_target::{Credential, TargetConnection, connect_with};
+use konform_connection::{Credential, TargetConnection, connect_with};
 
 use common::{dead_port, init_crypto, serve};
 

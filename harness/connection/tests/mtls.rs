@@ -19,7 +19,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use indexmap::IndexMap;
 use konform_model::target::TlsConfig;
-use konform_target::{Credential, TargetConnection, TargetError, connect_with};
+use konform_connection::{Credential, TargetConnection, TargetError, connect_with};
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,
