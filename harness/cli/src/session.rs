@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use indexmap::IndexMap;
+use konform_connection::{Credential, TargetConnection};
 use konform_model::report::{Report, TargetInfo};
 use konform_model::target::{Identity, TargetFile, TlsConfig};
 use konform_reference::{AuthMode, RunningReference, ServeOptions};
@@ -17,7 +18,6 @@ use konform_runner::{
     run_cases,
 };
 use konform_suite::{LoadedSuite, SchemaSet};
-use konform_connection::{Credential, TargetConnection};
 
 /// Which implementation a run is against.
 #[derive(Debug, Clone)]

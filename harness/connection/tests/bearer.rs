@@ -13,8 +13,8 @@ use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use konform_model::suite::AuthChoice;
 use konform_connection::{AuthError, TargetError, USER_AGENT, connect};
+use konform_model::suite::AuthChoice;
 
 use common::{env_of, init_crypto, serve, target};
 

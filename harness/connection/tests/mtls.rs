@@ -18,8 +18,8 @@ use base64::Engine as _;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use indexmap::IndexMap;
-use konform_model::target::TlsConfig;
 use konform_connection::{Credential, TargetConnection, TargetError, connect_with};
+use konform_model::target::TlsConfig;
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,

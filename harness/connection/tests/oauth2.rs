@@ -21,8 +21,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
-use konform_model::suite::AuthChoice;
 use konform_connection::{AuthError, TargetConnection, connect};
+use konform_model::suite::AuthChoice;
 
 use common::{dead_port, env_of, init_crypto, serve, target};
 

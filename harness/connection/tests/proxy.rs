@@ -17,8 +17,8 @@ use axum::Router;
 use axum::http::Uri;
 use axum::routing::get;
 use indexmap::IndexMap;
-use konform_model::target::TlsConfig;
 use konform_connection::{Credential, TargetConnection, connect_with};
+use konform_model::target::TlsConfig;
 
 use common::{dead_port, init_crypto, serve};
 

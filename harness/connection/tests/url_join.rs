@@ -10,8 +10,8 @@
 mod common;
 
 use indexmap::IndexMap;
-use konform_model::target::TlsConfig;
 use konform_connection::{Credential, TargetError, connect_with};
+use konform_model::target::TlsConfig;
 
 fn conn(base: &str) -> Result<konform_connection::TargetConnection, TargetError> {
     common::init_crypto();

@@ -17,13 +17,13 @@ use http::header::{
 };
 use http::{HeaderMap, Method};
 use indexmap::IndexMap;
+use konform_connection::{AuthError, TargetConnection};
 use konform_model::report::{
     BodyEvidence, CaseResult, ErrorKind, Header, RequestEvidence, ResponseEvidence, StepEvidence,
     StepRole, Verdict,
 };
 use konform_model::suite::{Attribution, Case, Step};
 use konform_suite::template::{self, Namespace, Var};
-use konform_connection::{AuthError, TargetConnection};
 use serde_json::Value;
 
 use crate::checks::ResponseView;

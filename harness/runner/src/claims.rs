@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use konform_model::suite::AuthChoice;
 use konform_connection::TargetConnection;
+use konform_model::suite::AuthChoice;
 use serde_json::Value;
 
 use crate::exchange::{ExchangeLimits, OutgoingRequest, perform};
