@@ -1,7 +1,7 @@
 //! Nothing secret or personal is written: the Meldewesen suite runs against
 //! the reference demanding tokens, with the tokens as canary secrets from the
-//! environment and the seed persons' data (marked `personal_data` in the
-//! suite) as canary personal data; every output file — JSON, HTML, JUnit,
+//! environment and the seed persons' data (personal by the contract's
+//! `x-personal-data` marks and the suite's `personal_data`) as canary personal data; every output file — JSON, HTML, JUnit,
 //! Markdown — is searched for them.
 
 #![allow(

@@ -1,7 +1,8 @@
 //! Redaction of target-controlled evidence: any bytes as a response body
 //! (and as a reason) go through the redactor. It must not panic, must leave
 //! no secret in clear, and — where it recorded a digest — revealing with the
-//! key must give back the JSON that was received.
+//! key must give back the JSON that was received (the redactor checks that
+//! before it writes a digest; this keeps the two from drifting apart).
 #![no_main]
 
 use std::sync::OnceLock;
