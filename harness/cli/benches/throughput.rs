@@ -38,6 +38,7 @@ fn bench_cases(n: usize) -> Vec<Case> {
                 name: None,
                 precondition: false,
                 verifies: None,
+                undocumented: None,
                 request: Request {
                     method: "GET".into(),
                     path: format!("/personen/mw-000{}", 1 + i % 7),

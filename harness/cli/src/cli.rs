@@ -197,6 +197,15 @@ pub enum SuiteCommand {
         /// Suite folders or bundled suite names.
         #[arg(required = true)]
         suites: Vec<String>,
+        /// Treat warnings as errors (exit 2), as CI does for the newest suites.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Print the suite as it runs, as JSON: its requirements and classes, and
+    /// every case with sequences, tables and shared fragments written out.
+    Expand {
+        /// A suite folder or bundled suite name.
+        suite: String,
     },
     /// Print the SHA-256 digest that pins exactly what a suite contains.
     Digest {

@@ -178,6 +178,10 @@ pub struct Requirement {
     pub text: String,
     /// Law paragraph or spec section, e.g. `§ 44 Abs. 1 BMG`.
     pub source: String,
+    /// The conformance class the requirement belongs to; the loader adds it
+    /// to that class's `requirements` (so a requirement is named once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
     /// Set by the loader when an erratum of the released suite withdraws the
     /// requirement: why. Not part of the suite format (errata live in
     /// `ERRATA.yaml` beside the version folders, so a released folder and its
@@ -192,6 +196,9 @@ pub struct Requirement {
 pub struct ConformanceClass {
     pub id: String,
     pub title: String,
+    /// Requirement ids; those that name this class as their `class` are
+    /// added by the loader.
+    #[serde(default)]
     pub requirements: Vec<String>,
 }
 
@@ -304,6 +311,11 @@ pub struct Step {
     /// Attribution of this step's checks (default: the case's `verifies`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verifies: Option<Vec<String>>,
+    /// Why the step sends a request, or expects a status, that the
+    /// interface's OpenAPI does not document (an unknown path, a method
+    /// the path does not have): lint then accepts it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undocumented: Option<String>,
     pub request: Request,
     #[serde(default)]
     pub expect: Expect,

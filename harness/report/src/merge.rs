@@ -70,6 +70,7 @@ fn manifest_of(report: &Report) -> Result<SuiteManifest, MergeError> {
                 level: r.level,
                 text: r.text.clone(),
                 source: r.source.clone(),
+                class: None,
                 withdrawn: (r.verdict == RequirementVerdict::Withdrawn)
                     .then(|| "withdrawn in the shard reports".to_string()),
             })

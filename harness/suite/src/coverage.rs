@@ -297,7 +297,7 @@ pub fn coverage(suite: &LoadedSuite) -> Coverage {
 }
 
 /// The status codes a step expects.
-fn expected_codes(step: &Step) -> Vec<u16> {
+pub(crate) fn expected_codes(step: &Step) -> Vec<u16> {
     use konform_model::suite::StatusCodes;
     match step.expect.status.as_ref().map(|s| s.codes()) {
         Some(StatusCodes::One(c)) => vec![c],

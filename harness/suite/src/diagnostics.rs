@@ -55,6 +55,15 @@ pub mod codes {
     pub const PROBE_UNUSED_EXCLUSION: &str = "konform::probe-unused-exclusion";
     pub const UNKNOWN_ERRATUM_TARGET: &str = "konform::unknown-erratum-target";
     pub const UNMARKED_PERSONAL_DATA: &str = "konform::unmarked-personal-data";
+    pub const REUSE: &str = "konform::reuse";
+    pub const UNKNOWN_FRAGMENT: &str = "konform::unknown-fragment";
+    pub const UNKNOWN_SEQUENCE: &str = "konform::unknown-sequence";
+    pub const DUPLICATE_SEQUENCE: &str = "konform::duplicate-sequence";
+    pub const UNKNOWN_PARAMETER: &str = "konform::unknown-parameter";
+    pub const MISSING_PARAMETER: &str = "konform::missing-parameter";
+    pub const INVALID_TABLE: &str = "konform::invalid-table";
+    pub const UNDOCUMENTED_OPERATION: &str = "konform::undocumented-operation";
+    pub const UNDOCUMENTED_STATUS: &str = "konform::undocumented-status";
 }
 
 /// How bad a diagnostic is: errors stop a load, warnings do not.

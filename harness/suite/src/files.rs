@@ -54,6 +54,21 @@ pub struct SuiteFiles {
     /// files: it is outside the digest, so an erratum never changes a
     /// released version's digest.
     pub errata: Option<(String, Vec<u8>)>,
+    /// Where the shared fragments this suite may include come from
+    /// ([`crate::expand`]).
+    pub shared: SharedFragments,
+}
+
+/// Where `include: [{ fragment: NAME }]` finds `_shared/NAME.yaml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SharedFragments {
+    /// `konform_bundle::SUITES/_shared`.
+    #[default]
+    Bundled,
+    /// A `suites/_shared` folder on disk.
+    Dir(PathBuf),
+    /// Fragments held in memory, by name.
+    Files(BTreeMap<String, Vec<u8>>),
 }
 
 impl SuiteFiles {
@@ -63,6 +78,21 @@ impl SuiteFiles {
             origin: origin.into(),
             folder: None,
             errata: None,
+            shared: SharedFragments::default(),
+        }
+    }
+
+    /// The bytes of the shared fragment `NAME` (`suites/_shared/NAME.yaml`).
+    pub fn shared(&self, name: &str) -> Option<Vec<u8>> {
+        let file = format!("{name}.yaml");
+        match &self.shared {
+            SharedFragments::Bundled => konform_bundle::SUITES
+                .get_file(format!("{}/{file}", crate::expand::SHARED_DIR))
+                .map(|f| f.contents().to_vec()),
+            SharedFragments::Dir(dir) => {
+                read_bounded(&dir.join(file), crate::yaml::MAX_YAML_BYTES).ok()
+            }
+            SharedFragments::Files(map) => map.get(name).cloned(),
         }
     }
 
@@ -112,6 +142,15 @@ impl SuiteFiles {
         let mut files = Self::new(dir.display().to_string());
         files.folder = folder_id(dir);
         read_dir_into(dir, "", &mut files)?;
+        // Beside the suite families: suites/_shared (else the bundled ones).
+        if let Some(shared) = dir
+            .parent()
+            .and_then(Path::parent)
+            .map(|p| p.join(crate::expand::SHARED_DIR))
+            .filter(|p| files.folder.is_some() && p.is_dir())
+        {
+            files.shared = SharedFragments::Dir(shared);
+        }
         if files.folder.is_some()
             && let Some(path) = dir.parent().map(|p| p.join(crate::errata::ERRATA_FILE))
             && path.exists()
@@ -142,6 +181,15 @@ impl SuiteFiles {
             version: version.into(),
         });
         collect_include_dir(dir, dir.path(), &mut files)?;
+        let shared = root.get_dir(crate::expand::SHARED_DIR).map(|d| {
+            d.files()
+                .filter_map(|f| {
+                    let name = f.path().file_name()?.to_str()?.strip_suffix(".yaml")?;
+                    Some((name.to_string(), f.contents().to_vec()))
+                })
+                .collect()
+        });
+        files.shared = SharedFragments::Files(shared.unwrap_or_default());
         let errata = format!("{name}/{}", crate::errata::ERRATA_FILE);
         files.errata = root
             .get_file(&errata)

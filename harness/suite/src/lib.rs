@@ -10,9 +10,11 @@
 //! - [`template`]: the `{{ ns.name }}` template language shared with the runner.
 //! - [`generator`]: patterns for `{{ unique.KIND.NAME }}` values.
 //! - [`probe`]: cases derived from the interface's OpenAPI (contract-derived probes).
+//! - [`contract_lint`]: every request's method, path and expected status against the OpenAPI.
 //! - [`coverage`]: operations, statuses, rule ids and constraints a suite covers.
 //! - [`personal`]: the members the contract marks `x-personal-data` (redacted in reports).
 //! - [`files`], [`bundled`]: where suites come from and how specs resolve.
+//! - [`expand`]: reuse in case files (sequences, tables, shared fragments) → plain cases.
 //! - [`errata`]: requirements and cases withdrawn from a released version.
 //! - [`schemas`]: the `schemas/` folder (`$ref` targets, konform's own schemas).
 //! - [`yaml`]: YAML parsing and [`yaml::parse_document`] (also used for target files).
@@ -20,10 +22,12 @@
 
 pub mod attribution;
 pub mod bundled;
+pub mod contract_lint;
 pub mod coverage;
 pub mod diagnostics;
 pub mod digest;
 pub mod errata;
+pub mod expand;
 pub mod files;
 pub mod generator;
 pub mod lint;

@@ -40,7 +40,7 @@ impl<T> Parsed<T> {
             .unwrap_or_else(|| self.pos(ptr))
     }
 
-    fn at(&self, d: Diagnostic, ptr: &str) -> Diagnostic {
+    pub(crate) fn at(&self, d: Diagnostic, ptr: &str) -> Diagnostic {
         d.at(&self.source, self.pos(ptr))
     }
 
@@ -150,6 +150,13 @@ pub fn lint(input: &LintInput<'_>) -> Diagnostics {
                 &mut out,
             );
         }
+    }
+    if let Some(openapi) = input
+        .manifest
+        .and_then(|m| m.value.interface.openapi.as_deref())
+        .and_then(|p| input.schemas.get(p))
+    {
+        crate::contract_lint::lint_against_contract(input.case_files, openapi, &mut out);
     }
     for file in input.case_files {
         for derivation in input.probes.iter().filter(|p| p.file == file.source.name) {

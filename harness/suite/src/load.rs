@@ -12,6 +12,7 @@ use crate::bundled::{self, SuiteSource};
 use crate::diagnostics::{Diagnostic, Diagnostics, Source, codes};
 use crate::digest::digest_entries;
 use crate::errata::{self, Withdrawals};
+use crate::expand::{self, RawFile};
 use crate::files::SuiteFiles;
 use crate::lint::{LintInput, Parsed, lint};
 use crate::personal;
@@ -67,26 +68,38 @@ impl LoadedSuite {
     }
 }
 
-/// Parses, validates against a konform schema and deserialises one file.
-/// Returns the typed file when it is clean, and the raw JSON when the YAML parsed.
-fn parse_file<T: DeserializeOwned>(
-    name: &str,
-    bytes: &[u8],
+/// Reads one file as UTF-8 YAML, with positions.
+fn parse_raw(name: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<RawFile> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        diags.push(Diagnostic::error(codes::IO, "file is not valid UTF-8").in_file(name));
+        return None;
+    };
+    let source = Source::new(name, text);
+    match parse_yaml(&source) {
+        Ok((value, index)) => Some(RawFile {
+            source,
+            value,
+            index,
+        }),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    }
+}
+
+/// Validates a parsed file against a konform schema and deserialises it.
+/// Returns the typed file when it is clean, and the raw JSON in any case.
+fn check_file<T: DeserializeOwned>(
+    raw: RawFile,
     schema_file: &str,
     diags: &mut Diagnostics,
 ) -> (Option<Parsed<T>>, Option<Value>) {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        diags.push(Diagnostic::error(codes::IO, "file is not valid UTF-8").in_file(name));
-        return (None, None);
-    };
-    let source = Source::new(name, text);
-    let (value, index) = match parse_yaml(&source) {
-        Ok(v) => v,
-        Err(d) => {
-            diags.extend(d);
-            return (None, None);
-        }
-    };
+    let RawFile {
+        source,
+        value,
+        index,
+    } = raw;
     let Some(schema) = konform_schema(schema_file) else {
         diags.push(Diagnostic::error(
             codes::SCHEMA,
@@ -115,9 +128,22 @@ fn parse_file<T: DeserializeOwned>(
     }
 }
 
+/// Parses, validates against a konform schema and deserialises one file.
+fn parse_file<T: DeserializeOwned>(
+    name: &str,
+    bytes: &[u8],
+    schema_file: &str,
+    diags: &mut Diagnostics,
+) -> (Option<Parsed<T>>, Option<Value>) {
+    match parse_raw(name, bytes, diags) {
+        Some(raw) => check_file(raw, schema_file, diags),
+        None => (None, None),
+    }
+}
+
 /// Loads a suite from its files. `schemas` is the `schemas/` folder that
 /// `expect.schema` references and `interface.openapi` resolve against.
-pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagnostics> {
+pub fn load(mut files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagnostics> {
     let mut diags = Diagnostics::new();
 
     let (manifest, raw) = match files.get(MANIFEST) {
@@ -135,6 +161,11 @@ pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagn
             (None, None)
         }
     };
+
+    let mut manifest = manifest;
+    if let Some(m) = manifest.as_mut() {
+        classify(m, &mut diags);
+    }
 
     // Which case files: the manifest's list, else every *.yaml under cases/.
     let listed: Option<Vec<String>> = match &manifest {
@@ -159,7 +190,7 @@ pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagn
             .collect(),
     };
 
-    let mut case_files = Vec::new();
+    let mut raw_files = Vec::new();
     let mut all_loaded = true;
     for (i, path) in case_paths.iter().enumerate() {
         let Some(bytes) = files.get(path) else {
@@ -175,7 +206,20 @@ pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagn
             }
             continue;
         };
-        match parse_file::<CaseFile>(path, bytes, "cases.schema.json", &mut diags).0 {
+        match parse_raw(path, bytes, &mut diags) {
+            Some(raw) => raw_files.push(raw),
+            None => all_loaded = false,
+        }
+    }
+    // Reuse (sequences, tables, shared fragments) becomes plain cases; the
+    // fragments a suite includes count in its digest.
+    let included = expand::expand_all(&mut raw_files, &|name| files.shared(name), &mut diags);
+    for (path, bytes) in included.files {
+        files.insert(path, bytes);
+    }
+    let mut case_files = Vec::new();
+    for raw in raw_files {
+        match check_file::<CaseFile>(raw, "cases.schema.json", &mut diags).0 {
             Some(p) => case_files.push(p),
             None => all_loaded = false,
         }
@@ -253,6 +297,47 @@ pub fn load(files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, Diagn
             Ok(suite)
         }
         _ => Err(diags),
+    }
+}
+
+/// A requirement that names its `class` joins that class's list. A class
+/// that does not exist, or a requirement also listed under a class by hand,
+/// is a diagnostic at the requirement's `class`.
+fn classify(m: &mut Parsed<SuiteManifest>, diags: &mut Diagnostics) {
+    let manifest = &mut m.value;
+    for (i, r) in manifest.requirements.iter().enumerate() {
+        let Some(class) = &r.class else { continue };
+        let at = format!("/requirements/{i}/class");
+        if let Some(listed) = manifest
+            .classes
+            .iter()
+            .find(|c| c.requirements.contains(&r.id))
+        {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_CLASS,
+                    format!(
+                        "requirement `{}` names class `{class}` and is also listed under class `{}`",
+                        r.id, listed.id
+                    ),
+                )
+                .with_label("named twice")
+                .with_help("name a requirement's class once: here, or in the class's `requirements`")
+                .at(&m.source, m.index.nearest(&at)),
+            );
+            continue;
+        }
+        match manifest.classes.iter_mut().find(|c| &c.id == class) {
+            Some(c) => c.requirements.push(r.id.clone()),
+            None => diags.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_CLASS,
+                    format!("unknown conformance class `{class}`"),
+                )
+                .with_label("not a class of suite.yaml")
+                .at(&m.source, m.index.nearest(&at)),
+            ),
+        }
     }
 }
 

@@ -35,21 +35,52 @@ pub const MAX_YAML_BYTES: u64 = 16 * 1024 * 1024;
 pub const MAX_ALIAS_EXPANSION: usize = 1 << 20;
 
 /// JSON Pointer → positions of values and mapping keys in one file.
+///
+/// When a file is rewritten after parsing (reuse in case files is expanded,
+/// [`crate::expand`]), the nodes of the rewritten document sit at other
+/// pointers than the ones written: `aliases` maps a pointer prefix of the
+/// rewritten document to the pointer of what was written (the longest prefix
+/// wins), so diagnostics still point at the author's text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SpanIndex {
     values: HashMap<String, Pos>,
     keys: HashMap<String, Pos>,
+    aliases: HashMap<String, String>,
 }
 
 impl SpanIndex {
     /// Where the value at `pointer` starts.
     pub fn value(&self, pointer: &str) -> Option<Pos> {
-        self.values.get(pointer).copied()
+        self.values.get(self.resolve(pointer).as_ref()).copied()
     }
 
     /// Where the key of the mapping entry at `pointer` is.
     pub fn key(&self, pointer: &str) -> Option<Pos> {
-        self.keys.get(pointer).copied()
+        self.keys.get(self.resolve(pointer).as_ref()).copied()
+    }
+
+    /// Records that the node at `rewritten` (and everything below it, unless
+    /// a longer alias says otherwise) was written at `written`.
+    pub fn alias(&mut self, rewritten: impl Into<String>, written: impl Into<String>) {
+        self.aliases.insert(rewritten.into(), written.into());
+    }
+
+    /// The written pointer of a pointer into the rewritten document.
+    fn resolve<'p>(&self, pointer: &'p str) -> std::borrow::Cow<'p, str> {
+        if self.aliases.is_empty() {
+            return pointer.into();
+        }
+        let mut end = pointer.len();
+        loop {
+            let prefix = &pointer[..end];
+            if let Some(written) = self.aliases.get(prefix) {
+                return format!("{written}{}", &pointer[end..]).into();
+            }
+            match prefix.rfind('/') {
+                Some(i) if i > 0 => end = i,
+                _ => return pointer.into(),
+            }
+        }
     }
 
     /// The key if there is one, else the value.

@@ -6,13 +6,26 @@ use crate::suites::load_one_for_lint;
 
 pub fn run(command: SuiteCommand) -> Result<i32, CliError> {
     match command {
-        SuiteCommand::Lint { suites } => {
+        SuiteCommand::Lint {
+            suites,
+            deny_warnings,
+        } => {
             let mut code = 0;
             for spec in &suites {
                 match load_one_for_lint(spec) {
                     Ok(suite) => {
                         if !suite.warnings.is_empty() {
                             eprint!("{}", suite.warnings.render(false));
+                        }
+                        if deny_warnings && !suite.warnings.is_empty() {
+                            let n = suite.warnings.len();
+                            eprintln!(
+                                "error: {}: {n} warning{} denied (--deny-warnings)",
+                                suite.id(),
+                                if n == 1 { "" } else { "s" }
+                            );
+                            code = 2;
+                            continue;
                         }
                         println!(
                             "ok: {} ({} cases, {} requirements, {} classes, {} warnings)",
@@ -57,6 +70,20 @@ pub fn run(command: SuiteCommand) -> Result<i32, CliError> {
                 }
             }
             Ok(code)
+        }
+        SuiteCommand::Expand { suite } => {
+            let suite = crate::suites::load_one(&suite)?;
+            let expanded = serde_json::json!({
+                "suite": suite.id(),
+                "digest": suite.digest,
+                "requirements": suite.manifest.requirements,
+                "classes": suite.manifest.classes,
+                "cases": suite.cases,
+            });
+            let text = serde_json::to_string_pretty(&expanded)
+                .map_err(|e| CliError::Input(format!("cannot write the suite as JSON: {e}")))?;
+            println!("{text}");
+            Ok(0)
         }
         SuiteCommand::Digest { suites } => {
             for spec in &suites {
