@@ -34,6 +34,21 @@ use crate::yaml::{SpanIndex, escape_token, parse_yaml};
 /// several suites include.
 pub const SHARED_DIR: &str = "_shared";
 
+/// What a step that uses a sequence may hold.
+const USE_KEYS: [&str; 7] = [
+    "use",
+    "with",
+    "name",
+    "precondition",
+    "verifies",
+    "expect",
+    "capture",
+];
+
+/// What the use of a one-step sequence may replace in that step: a step
+/// template (`anmelden`) then serves requests that expect different answers.
+const ONE_STEP_KEYS: [&str; 3] = ["name", "expect", "capture"];
+
 /// How deep `use` may nest (a sequence using a sequence ...).
 const MAX_NESTING: usize = 16;
 
@@ -699,15 +714,15 @@ fn expand_step(
         return;
     };
     let obj = step.as_object().cloned().unwrap_or_default();
-    if let Some(k) = obj
-        .keys()
-        .find(|k| !["use", "with", "name", "precondition", "verifies"].contains(&k.as_str()))
-    {
+    if let Some(k) = obj.keys().find(|k| !USE_KEYS.contains(&k.as_str())) {
         diags.push(error(
             file,
             codes::REUSE,
             &format!("{at}/{}", escape_token(k)),
-            format!("`{k}` cannot be set where a sequence is used (use, with, name, precondition, verifies)"),
+            format!(
+                "`{k}` cannot be set where a sequence is used ({})",
+                USE_KEYS.join(", ")
+            ),
         ));
         return;
     }
@@ -760,13 +775,15 @@ fn expand_step(
     let Some(params) = declared.bind(&with, file, &format!("{at}/with"), diags) else {
         return;
     };
-    if obj.contains_key("name") && seq.steps.len() != 1 {
+    if let Some(k) = ONE_STEP_KEYS.iter().find(|k| obj.contains_key(**k))
+        && seq.steps.len() != 1
+    {
         diags.push(error(
             file,
             codes::REUSE,
-            &format!("{at}/name"),
+            &format!("{at}/{k}"),
             format!(
-                "`name` can be set only for a sequence of one step; `{name}` has {}",
+                "`{k}` can be set only for a sequence of one step; `{name}` has {}",
                 seq.steps.len()
             ),
         ));
@@ -795,8 +812,10 @@ fn expand_step(
             }
         };
         if let Some(o) = inner.as_object_mut() {
-            if let Some(n) = obj.get("name") {
-                o.insert("name".into(), n.clone());
+            for k in ONE_STEP_KEYS {
+                if let Some(v) = obj.get(k) {
+                    o.insert(k.to_string(), v.clone());
+                }
             }
             if obj.get("precondition") == Some(&Value::Bool(true)) {
                 o.insert("precondition".into(), Value::Bool(true));
