@@ -123,6 +123,11 @@ pub struct Defaults {
     /// Largest response body read, in bytes; a larger body is an `error`.
     #[serde(default = "Defaults::default_body_limit")]
     pub body_limit_bytes: u64,
+    /// A step that names no `expect.schema` is checked against the schema
+    /// its operation documents for the status it expects
+    /// (`konform_suite::contract_schema`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub schema_from_contract: bool,
 }
 
 impl Defaults {
@@ -143,6 +148,7 @@ impl Default for Defaults {
             step_timeout_ms: Self::default_step_timeout_ms(),
             case_timeout_ms: Self::default_case_timeout_ms(),
             body_limit_bytes: Self::default_body_limit(),
+            schema_from_contract: false,
         }
     }
 }
@@ -182,6 +188,10 @@ pub struct Requirement {
     /// to that class's `requirements` (so a requirement is named once).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
+    /// Why no case verifies this SHOULD or MAY requirement (lint warns about
+    /// one without a case and without this reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_tested: Option<String>,
     /// Set by the loader when an erratum of the released suite withdraws the
     /// requirement: why. Not part of the suite format (errata live in
     /// `ERRATA.yaml` beside the version folders, so a released folder and its

@@ -71,6 +71,7 @@ fn manifest_of(report: &Report) -> Result<SuiteManifest, MergeError> {
                 text: r.text.clone(),
                 source: r.source.clone(),
                 class: None,
+                not_tested: None,
                 withdrawn: (r.verdict == RequirementVerdict::Withdrawn)
                     .then(|| "withdrawn in the shard reports".to_string()),
             })

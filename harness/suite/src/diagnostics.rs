@@ -64,6 +64,8 @@ pub mod codes {
     pub const INVALID_TABLE: &str = "konform::invalid-table";
     pub const UNDOCUMENTED_OPERATION: &str = "konform::undocumented-operation";
     pub const UNDOCUMENTED_STATUS: &str = "konform::undocumented-status";
+    pub const STALE_NOT_TESTED: &str = "konform::stale-not-tested";
+    pub const UNSTABLE_ID: &str = "konform::unstable-id";
 }
 
 /// How bad a diagnostic is: errors stop a load, warnings do not.

@@ -11,6 +11,7 @@
 //! - [`generator`]: patterns for `{{ unique.KIND.NAME }}` values.
 //! - [`probe`]: cases derived from the interface's OpenAPI (contract-derived probes).
 //! - [`contract_lint`]: every request's method, path and expected status against the OpenAPI.
+//! - [`contract_schema`]: `expect.schema` defaulted from the OpenAPI operation and status.
 //! - [`coverage`]: operations, statuses, rule ids and constraints a suite covers.
 //! - [`personal`]: the members the contract marks `x-personal-data` (redacted in reports).
 //! - [`files`], [`bundled`]: where suites come from and how specs resolve.
@@ -23,6 +24,7 @@
 pub mod attribution;
 pub mod bundled;
 pub mod contract_lint;
+pub mod contract_schema;
 pub mod coverage;
 pub mod diagnostics;
 pub mod digest;

@@ -141,6 +141,20 @@ pub fn lint(input: &LintInput<'_>) -> Diagnostics {
             } else {
                 case_ids.insert(&case.id, file.loc(&id_ptr));
             }
+            if let Some(segment) = positional_segment(&case.id) {
+                out.push(file.at(
+                    Diagnostic::warning(
+                        codes::UNSTABLE_ID,
+                        format!("case id `{}` counts with `{segment}`", case.id),
+                    )
+                    .with_label("a position, not a name")
+                    .with_help(
+                        "reports, known deviations and suite diffs follow a case by its id; a number \
+                         that counts cases changes when one is inserted: name what the case tests",
+                    ),
+                    &id_ptr,
+                ));
+            }
             lint_case(
                 file,
                 case,
@@ -493,6 +507,17 @@ fn lint_manifest(m: &Parsed<SuiteManifest>, input: &LintInput<'_>, out: &mut Dia
     }
 }
 
+/// A segment of a case id that only counts (`anmeldung.3`, `test-2`,
+/// `case_07`): it names a position, which moves when a case is inserted.
+fn positional_segment(id: &str) -> Option<&str> {
+    id.split('.').find(|segment| {
+        let word = segment.trim_end_matches(|c: char| c.is_ascii_digit());
+        let counted = word.len() < segment.len();
+        let word = word.trim_end_matches(['-', '_']);
+        counted && (word.is_empty() || ["case", "test", "fall", "step"].contains(&word))
+    })
+}
+
 fn unknown_requirement(id: &str) -> Diagnostic {
     Diagnostic::error(
         codes::UNKNOWN_REQUIREMENT,
@@ -526,6 +551,17 @@ fn lint_coverage(
     verified.extend(attribution.well_formed.iter().cloned());
     for (i, r) in m.value.requirements.iter().enumerate() {
         if verified.contains(r.id.as_str()) {
+            if r.not_tested.is_some() {
+                out.push(m.at(
+                    Diagnostic::warning(
+                        codes::STALE_NOT_TESTED,
+                        format!("requirement `{}` says why it is not tested, but a case verifies it", r.id),
+                    )
+                    .with_label("tested after all")
+                    .with_help("remove `not_tested`"),
+                    &format!("/requirements/{i}/not_tested"),
+                ));
+            }
             continue;
         }
         let msg = format!(
@@ -533,10 +569,13 @@ fn lint_coverage(
             r.level.as_str(),
             r.id
         );
-        let d = if r.level == Level::Must {
-            Diagnostic::error(codes::UNCOVERED_REQUIREMENT, msg)
-        } else {
-            Diagnostic::warning(codes::UNCOVERED_REQUIREMENT, msg)
+        let d = match (r.level, &r.not_tested) {
+            (Level::Must, Some(_)) => Diagnostic::error(codes::UNCOVERED_REQUIREMENT, msg)
+                .with_help("a MUST without a case leaves its class inconclusive in every run: `not_tested` is for SHOULD and MAY"),
+            (Level::Must, None) => Diagnostic::error(codes::UNCOVERED_REQUIREMENT, msg),
+            (_, Some(_)) => continue,
+            (_, None) => Diagnostic::warning(codes::UNCOVERED_REQUIREMENT, msg)
+                .with_help("write a case, or say why not in the requirement's `not_tested`"),
         };
         out.push(m.at(
             d.with_label("no case lists it in `verifies`"),
@@ -979,5 +1018,19 @@ fn lint_template(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn positional_segments_are_found_and_names_with_numbers_are_not() {
+        use super::positional_segment as p;
+        assert_eq!(p("anmeldung.3"), Some("3"));
+        assert_eq!(p("anmeldung.test-2"), Some("test-2"));
+        assert_eq!(p("case_07"), Some("case_07"));
+        assert_eq!(p("querschnitt.missing-token-401"), None);
+        assert_eq!(p("vektor.e0"), None);
+        assert_eq!(p("anmeldung.ags-8-digits"), None);
     }
 }

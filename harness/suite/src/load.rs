@@ -224,6 +224,13 @@ pub fn load(mut files: SuiteFiles, schemas: &SchemaSet) -> Result<LoadedSuite, D
             None => all_loaded = false,
         }
     }
+    if let Some(m) = &manifest
+        && m.value.defaults.schema_from_contract
+        && let Some(path) = m.value.interface.openapi.as_deref()
+        && let Some(openapi) = schemas.get(path)
+    {
+        crate::contract_schema::default_schemas(&mut case_files, path, openapi);
+    }
 
     let openapi = manifest
         .as_ref()

@@ -167,3 +167,90 @@ fn a_step_that_says_why_it_leaves_the_contract_is_accepted() {
         suite.warnings.render(false)
     );
 }
+
+/// The tmp copy of the `reuse` fixture, with `edit(path, text) -> text` applied to some files.
+fn edited_copy(edits: &[(&str, &dyn Fn(String) -> String)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("reuse"), tmp.path());
+    for (path, edit) in edits {
+        let path = tmp.path().join(path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, edit(text)).unwrap();
+    }
+    tmp
+}
+
+const SUITE_YAML: &str = "suites/demo/1.0.0/suite.yaml";
+
+#[test]
+fn expect_schema_defaults_from_the_contract_when_the_suite_says_so() {
+    let openapi = |t: String| {
+        t.replace(
+            "        \"200\": { description: the person }",
+            "        \"200\":\n          description: the person\n          content:\n            application/json:\n              schema: { $ref: \"schemas.json#/$defs/NewPerson\" }",
+        )
+    };
+    let off = edited_copy(&[("schemas/demo/1.0/openapi.yaml", &openapi)]);
+    let suite = load_path(&off.path().join("suites/demo/1.0.0")).unwrap();
+    assert!(
+        suite
+            .cases
+            .iter()
+            .all(|c| c.steps.iter().all(|s| s.expect.schema.is_none())),
+        "without the suite's consent nothing is defaulted"
+    );
+    let on = edited_copy(&[
+        ("schemas/demo/1.0/openapi.yaml", &openapi),
+        (SUITE_YAML, &|t: String| {
+            t.replace(
+                "generators:",
+                "defaults: { schema_from_contract: true }\ngenerators:",
+            )
+        }),
+    ]);
+    let suite = load_path(&on.path().join("suites/demo/1.0.0")).unwrap();
+    let read = suite
+        .cases
+        .iter()
+        .find(|c| c.id == "persons.read-back.one")
+        .unwrap();
+    assert_eq!(
+        read.steps[1].expect.schema.as_ref().map(|s| s.reference()),
+        Some("demo/1.0/schemas.json#/$defs/NewPerson"),
+        "the read step expects 200, which the contract documents with a schema"
+    );
+    assert!(
+        read.steps[0].expect.schema.is_none(),
+        "a precondition step is left as written"
+    );
+}
+
+#[test]
+fn untested_requirements_need_a_reason_and_counted_case_ids_are_warned_about() {
+    let should = "  - { id: DM-003, level: SHOULD, text: Names are trimmed., source: Demo § 5, class: persons }\n";
+    let codes_of = |tmp: &tempfile::TempDir| -> Vec<&'static str> {
+        let suite = load_path(&tmp.path().join("suites/demo/1.0.0")).unwrap();
+        suite.warnings.iter().map(|d| d.code).collect()
+    };
+    let add =
+        |line: &'static str| move |t: String| t.replace("classes:", &format!("{line}classes:"));
+    assert_eq!(
+        codes_of(&edited_copy(&[(SUITE_YAML, &add(should))])),
+        [codes::UNCOVERED_REQUIREMENT]
+    );
+    let reasoned = "  - { id: DM-003, level: SHOULD, text: Names are trimmed., source: Demo § 5, class: persons, not_tested: needs a register that shows stored names }\n";
+    assert!(codes_of(&edited_copy(&[(SUITE_YAML, &add(reasoned))])).is_empty());
+    let stale = |t: String| t.replace("source: Demo § 4 }", "source: Demo § 4, not_tested: x }");
+    assert_eq!(
+        codes_of(&edited_copy(&[(SUITE_YAML, &stale)])),
+        [codes::STALE_NOT_TESTED]
+    );
+    let counted = |t: String| t.replace("id: persons.create\n", "id: persons.3\n");
+    assert_eq!(
+        codes_of(&edited_copy(&[(
+            "suites/demo/1.0.0/cases/persons.yaml",
+            &counted
+        )])),
+        [codes::UNSTABLE_ID]
+    );
+}
