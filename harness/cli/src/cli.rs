@@ -201,6 +201,24 @@ pub enum SuiteCommand {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Start a new suite: writes DIR/NAME/0.1.0/ (suite.yaml and a case file) that lints clean.
+    New {
+        /// Suite name (lower case, digits and `-`).
+        name: String,
+        /// The folder of suite families the new suite goes into.
+        #[arg(long, default_value = "suites")]
+        dir: std::path::PathBuf,
+    },
+    /// What changed between two versions of a suite, and whether the version step is right under SemVer.
+    Diff {
+        /// The older version (`NAME@VERSION` or a folder).
+        old: String,
+        /// The newer version.
+        new: String,
+        /// Print the difference as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the suite as it runs, as JSON: its requirements and classes, and
     /// every case with sequences, tables and shared fragments written out.
     Expand {

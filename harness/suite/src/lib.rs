@@ -16,6 +16,8 @@
 //! - [`personal`]: the members the contract marks `x-personal-data` (redacted in reports).
 //! - [`files`], [`bundled`]: where suites come from and how specs resolve.
 //! - [`expand`]: reuse in case files (sequences, tables, shared fragments) → plain cases.
+//! - [`diff`]: what changed between two versions, and the SemVer step it needs.
+//! - [`scaffold`]: the files of a new suite (`konform suite new`).
 //! - [`errata`]: requirements and cases withdrawn from a released version.
 //! - [`schemas`]: the `schemas/` folder (`$ref` targets, konform's own schemas).
 //! - [`yaml`]: YAML parsing and [`yaml::parse_document`] (also used for target files).
@@ -27,6 +29,7 @@ pub mod contract_lint;
 pub mod contract_schema;
 pub mod coverage;
 pub mod diagnostics;
+pub mod diff;
 pub mod digest;
 pub mod errata;
 pub mod expand;
@@ -36,6 +39,7 @@ pub mod lint;
 pub mod load;
 pub mod personal;
 pub mod probe;
+pub mod scaffold;
 pub mod schemas;
 pub mod template;
 pub mod validate;

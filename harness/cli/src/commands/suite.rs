@@ -71,6 +71,20 @@ pub fn run(command: SuiteCommand) -> Result<i32, CliError> {
             }
             Ok(code)
         }
+        SuiteCommand::New { name, dir } => new_suite(&name, &dir),
+        SuiteCommand::Diff { old, new, json } => {
+            let old = crate::suites::load_one(&old)?;
+            let new = crate::suites::load_one(&new)?;
+            let d = konform_suite::diff::diff(&old, &new);
+            if json {
+                let text = serde_json::to_string_pretty(&d)
+                    .map_err(|e| CliError::Input(format!("cannot write the diff as JSON: {e}")))?;
+                println!("{text}");
+            } else {
+                print!("{}", render_diff(&d));
+            }
+            Ok(if d.step_is_right() { 0 } else { 1 })
+        }
         SuiteCommand::Expand { suite } => {
             let suite = crate::suites::load_one(&suite)?;
             let expanded = serde_json::json!({
@@ -187,6 +201,126 @@ fn render_coverage(cov: &konform_suite::coverage::Coverage) -> String {
         for g in gaps {
             let _ = writeln!(out, "  {g}");
         }
+    }
+    out
+}
+
+/// `konform suite new`: writes the scaffold and lints it.
+fn new_suite(name: &str, dir: &std::path::Path) -> Result<i32, CliError> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid {
+        return Err(CliError::Input(format!(
+            "`{name}` is not a suite name: lower-case letters, digits and `-`, starting with a letter"
+        )));
+    }
+    let folder = dir.join(name).join("0.1.0");
+    if folder.exists() {
+        return Err(CliError::Input(format!(
+            "{} exists already; a suite version is never overwritten",
+            folder.display()
+        )));
+    }
+    for (path, text) in konform_suite::scaffold::scaffold(name) {
+        let path = folder.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| CliError::Input(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        std::fs::write(&path, text)
+            .map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
+    }
+    let suite = konform_suite::load_path(&folder).map_err(|d| {
+        CliError::Input(format!(
+            "the new suite does not lint clean:\n{}",
+            d.render(false)
+        ))
+    })?;
+    println!(
+        "created {} ({}: {} cases, {} requirement); next: add the interface's OpenAPI under schemas/ and name it in suite.yaml, then `konform suite lint {}`",
+        folder.display(),
+        suite.id(),
+        suite.cases.len(),
+        suite.manifest.requirements.len(),
+        folder.display()
+    );
+    Ok(0)
+}
+
+/// The diff for a person: one line per change, the SemVer verdict last.
+fn render_diff(d: &konform_suite::diff::SuiteDiff) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} -> {}", d.old, d.new);
+    let _ = writeln!(
+        out,
+        "requirements: {} added, {} removed, {} changed",
+        d.added_requirements.len(),
+        d.removed_requirements.len(),
+        d.changed_requirements.len()
+    );
+    for (id, level) in &d.added_requirements {
+        let _ = writeln!(out, "  + {id} ({})", level.as_str());
+    }
+    for (id, level) in &d.removed_requirements {
+        let _ = writeln!(out, "  - {id} ({})", level.as_str());
+    }
+    for c in &d.changed_requirements {
+        let mut what = Vec::new();
+        if c.level.0 != c.level.1 {
+            what.push(format!(
+                "level {} -> {}",
+                c.level.0.as_str(),
+                c.level.1.as_str()
+            ));
+        }
+        if c.text_changed {
+            what.push("text".to_string());
+        }
+        if c.class.0 != c.class.1 {
+            what.push(format!(
+                "class {} -> {}",
+                c.class.0.as_deref().unwrap_or("none"),
+                c.class.1.as_deref().unwrap_or("none")
+            ));
+        }
+        let _ = writeln!(out, "  ~ {}: {}", c.id, what.join(", "));
+    }
+    let _ = writeln!(
+        out,
+        "cases: {} added, {} removed, {} changed",
+        d.added_cases.len(),
+        d.removed_cases.len(),
+        d.changed_cases.len()
+    );
+    for id in &d.added_cases {
+        let _ = writeln!(out, "  + {id}");
+    }
+    for id in &d.removed_cases {
+        let _ = writeln!(out, "  - {id}");
+    }
+    for id in &d.changed_cases {
+        let _ = writeln!(out, "  ~ {id}");
+    }
+    let verdict = if d.step_is_right() { "right" } else { "WRONG" };
+    let _ = writeln!(
+        out,
+        "semver: the changes need {} step; {} -> {} is {} step: {verdict}",
+        d.needs.as_str(),
+        d.old,
+        d.new,
+        d.takes.as_str()
+    );
+    if !d.review.is_empty() {
+        let _ = writeln!(
+            out,
+            "review: the wording of these MUST requirements changed; if it is stricter, the step must be major: {}",
+            d.review.join(", ")
+        );
     }
     out
 }
