@@ -369,7 +369,7 @@ fn suite_digest(files: &SuiteFiles, probes: &[ProbeDerivation], schemas: &Schema
 }
 
 /// Orders diagnostics by file (manifest first, then case files in load
-/// order), then position.
+/// order), then position, and drops repeats.
 fn order(diags: &mut Diagnostics, case_paths: &[String]) {
     let rank = |f: &Option<String>| -> usize {
         match f.as_deref() {
@@ -384,6 +384,9 @@ fn order(diags: &mut Diagnostics, case_paths: &[String]) {
     diags
         .items
         .sort_by_key(|d| (rank(&d.file), d.pos.map(|p| p.offset)));
+    // A mistake in a table's case template or a sequence is found once per
+    // row or use, at the same written place: say it once.
+    diags.items.dedup();
 }
 
 /// Loads the suite in the folder `path` (or the folder of a `suite.yaml`
