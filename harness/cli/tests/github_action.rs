@@ -8,7 +8,12 @@
 //! The artifact upload is a `uses:` step (`actions/upload-artifact`) that
 //! only GitHub runs; these tests cover the scripts and check the out folder
 //! that step uploads. The example workflows under `.github/examples/` are
-//! checked against the action's declared inputs.
+//! checked against the action's declared inputs, and the certification
+//! example is run job by job: each matrix shard through the action, then the
+//! merge job's `run:` steps (merge, summary, sign, verify offline, verdict)
+//! with stand-ins for what only GitHub does (checkout, artifact upload and
+//! download copy folders; `cargo install` is replaced by the built binary
+//! on `PATH`).
 
 #![allow(
     clippy::unwrap_used,
@@ -24,7 +29,7 @@ use std::process::Command;
 
 use serde_json::Value;
 use support::served::{serve, write_target};
-use support::workflow::{ActionResult, Runner, repo_root, run_composite, yaml};
+use support::workflow::{ActionResult, Runner, StepResult, repo_root, run_composite, yaml};
 
 /// Faults of the Meldewesen reference: one breaks two MUST requirements
 /// (MW-QS-003, MW-QS-004), one a SHOULD (MW-QS-006).
@@ -448,4 +453,265 @@ fn the_example_workflows_use_the_action_as_declared() {
         .map(|v| v.as_u64().expect("number"))
         .collect();
     assert_eq!(shards, (1..=n).collect::<Vec<_>>());
+}
+
+/// Copies the files of folder `from` into `to` (what a checkout or an
+/// artifact download leaves in the workspace).
+fn copy_into(from: &Path, to: &Path) {
+    support::fixture_copy::copy_dir(from, to);
+}
+
+/// The certification example, job by job: every matrix shard runs the
+/// action (with the `konform` input pointed at the built binary instead of
+/// building it), its out folder stands in for the uploaded artifact; the
+/// merge job's `run:` steps then run in order after the artifacts are laid
+/// out as `actions/download-artifact` lays them out. Returns the merge
+/// job's steps (name or id → result) and the merged report.
+fn certification_run(dir: &Path, base_url: &str) -> (BTreeMap<String, StepResult>, Value) {
+    let examples = repo_root().join(".github/examples");
+    let workflow = yaml(
+        "certification.yml",
+        &std::fs::read_to_string(examples.join("certification.yml")).expect("example"),
+    );
+    let keys = dir.join("keys");
+    let keygen = konform(&[
+        "keygen",
+        "--name",
+        "pruefstelle",
+        "--out",
+        keys.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(keygen.status.code(), Some(0));
+
+    // The certification body's repository: the target file and its published keys.
+    let certification = dir.join("certification-repo");
+    let mut context = BTreeMap::new();
+    for (name, spec) in workflow["on"]["workflow_dispatch"]["inputs"]
+        .as_object()
+        .expect("inputs")
+    {
+        let default = spec["default"].as_str().expect("default");
+        context.insert(format!("inputs.{name}"), default.to_string());
+    }
+    let target = certification.join(&context["inputs.target"]);
+    std::fs::create_dir_all(target.parent().expect("folder")).expect("mkdir");
+    std::fs::write(
+        &target,
+        format!(
+            "identity: {{ operator: Testland, vendor: Beispiel-Software GmbH, product: MeldeBox, version: \"4.2.0\" }}\n\
+             base_url: {base_url}\n\
+             auth: {{ kind: bearer, token_env: TARGET_TOKEN }}\n\
+             auth_profiles:\n  limited: {{ kind: bearer, token_env: TARGET_LIMITED_TOKEN }}\n"
+        ),
+    )
+    .expect("target file");
+    std::fs::create_dir_all(certification.join("published-keys")).expect("mkdir");
+    std::fs::copy(
+        keys.join("pruefstelle.pub.pem"),
+        certification.join("published-keys/pruefstelle.pub.pem"),
+    )
+    .expect("publish key");
+
+    let secrets = [
+        (
+            "KONFORM_SIGNING_KEY",
+            std::fs::read_to_string(keys.join("pruefstelle.key.pem")).expect("key"),
+        ),
+        ("KONFORM_REDACTION_KEY", "5a".repeat(32)),
+        ("TARGET_TOKEN", konform_reference::FULL_TOKEN.to_string()),
+        (
+            "TARGET_LIMITED_TOKEN",
+            konform_reference::LIMITED_TOKEN.to_string(),
+        ),
+    ];
+    for (name, value) in &secrets {
+        context.insert(format!("secrets.{name}"), value.clone());
+    }
+    let mut workflow_env = BTreeMap::new();
+    for (name, value) in workflow["env"].as_object().into_iter().flatten() {
+        let value = support::workflow::expand(value.as_str().expect("string"), &context);
+        context.insert(format!("env.{name}"), value.clone());
+        workflow_env.insert(name.clone(), value);
+    }
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_konform"))
+        .parent()
+        .expect("binary folder");
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+
+    // The shard jobs.
+    let artifacts = dir.join("artifacts");
+    let shard_job = &workflow["jobs"]["shard"];
+    let matrix = &shard_job["strategy"]["matrix"];
+    let shards = matrix["shards"][0].as_u64().expect("shards").to_string();
+    for shard in matrix["shard"].as_array().expect("shard") {
+        let shard = shard.as_u64().expect("number").to_string();
+        let mut ctx = context.clone();
+        ctx.insert("matrix.shard".into(), shard.clone());
+        ctx.insert("matrix.shards".into(), shards.clone());
+        let job_dir = dir.join(format!("shard-job-{shard}"));
+        let mut runner = Runner::new(&job_dir.join("workspace"), &job_dir.join("temp"));
+        ctx.insert("runner.temp".into(), runner.temp.display().to_string());
+        runner.env.extend(workflow_env.clone());
+        runner.env.insert("PATH".into(), path.clone());
+        for step in shard_job["steps"].as_array().expect("steps") {
+            let uses = step.get("uses").and_then(Value::as_str).unwrap_or_default();
+            if uses.starts_with("actions/checkout@") {
+                copy_into(&certification, &runner.workspace);
+            } else if uses.contains("/.github/actions/konform") {
+                let step_env: Vec<(String, String)> = step["env"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            support::workflow::expand(v.as_str().expect("string"), &ctx),
+                        )
+                    })
+                    .collect();
+                let with: Vec<(String, String)> = step["with"]
+                    .as_object()
+                    .expect("with")
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            support::workflow::expand(v.as_str().expect("string"), &ctx),
+                        )
+                    })
+                    .collect();
+                let mut inputs: Vec<(&str, &str)> =
+                    with.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                // Instead of `cargo install` from the action's repository.
+                inputs.push(("konform", env!("CARGO_BIN_EXE_konform")));
+                let saved = runner.env.clone();
+                runner.env.extend(step_env);
+                let result = run_composite(&mut runner, &action_dir(), &inputs);
+                runner.env = saved;
+                assert_eq!(result.code, 0, "shard {shard}:\n{}", result.stdout());
+                // A shard alone is incomplete (3) or not conformant (1); the step still succeeds.
+                assert!(
+                    ["1", "3"].contains(&result.outputs["exit-code"].as_str()),
+                    "shard {shard}: {:?}",
+                    result.outputs
+                );
+                assert_eq!(result.skipped_uses, ["actions/upload-artifact@v4"]);
+                // What the upload step would upload, under its artifact name.
+                let name = &with
+                    .iter()
+                    .find(|(k, _)| k == "artifact-name")
+                    .expect("name")
+                    .1;
+                let out = &with.iter().find(|(k, _)| k == "out").expect("out").1;
+                copy_into(&runner.workspace.join(out), &artifacts.join(name));
+            } else {
+                assert!(uses.is_empty(), "a step the test does not know: {uses}");
+                let result = runner.run_step(step, &ctx, &[]);
+                assert_eq!(result.code, 0, "shard {shard}: {}", result.stderr);
+            }
+        }
+    }
+
+    // The merge job.
+    let merge_job = &workflow["jobs"]["merge"];
+    let job_dir = dir.join("merge-job");
+    let mut runner = Runner::new(&job_dir.join("workspace"), &job_dir.join("temp"));
+    let mut ctx = context.clone();
+    ctx.insert("runner.temp".into(), runner.temp.display().to_string());
+    runner.env.extend(workflow_env);
+    runner.env.insert("PATH".into(), path);
+    let mut results = BTreeMap::new();
+    let mut failed = false;
+    for step in merge_job["steps"].as_array().expect("steps") {
+        let uses = step.get("uses").and_then(Value::as_str).unwrap_or_default();
+        let folder = step["with"]["path"].as_str().unwrap_or_default();
+        if uses.starts_with("actions/checkout@") {
+            // The certification repository; konform itself is on PATH already.
+            if step["with"].get("repository").is_none() {
+                copy_into(&certification, &runner.workspace.join(folder));
+            }
+        } else if uses.starts_with("actions/download-artifact@") {
+            assert_eq!(step["with"]["pattern"], "shard-*");
+            copy_into(&artifacts, &runner.workspace.join(folder));
+        } else if uses.starts_with("actions/upload-artifact@") {
+            assert_eq!(step["if"], "always()");
+            assert!(runner.workspace.join(folder).is_dir());
+        } else if !uses.is_empty() {
+            panic!("a step the test does not know: {uses}");
+        } else if step["run"].as_str().expect("run").contains("cargo install") {
+            // Stands in for building konform: the built binary is on PATH.
+        } else if !failed {
+            let result = runner.run_step(step, &ctx, &[]);
+            failed = result.code != 0;
+            let id = result.id.clone();
+            for (k, v) in &result.outputs {
+                ctx.insert(
+                    format!("steps.{}.outputs.{k}", id.as_deref().expect("an id")),
+                    v.clone(),
+                );
+            }
+            let key = id
+                .or_else(|| step["name"].as_str().map(str::to_string))
+                .expect("a name or an id");
+            results.insert(key, result);
+        }
+    }
+    let merged = read_json(
+        &runner
+            .workspace
+            .join(format!("merged/{}.json", context["env.SUITE"])),
+    );
+    (results, merged)
+}
+
+#[test]
+fn the_certification_example_shards_merges_signs_and_verifies() {
+    let served = serve("meldewesen@1.0", &[]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (steps, merged) = certification_run(dir.path(), &served.base_url);
+    for (name, step) in &steps {
+        assert_eq!(step.code, 0, "{name}:\n{}\n{}", step.stdout, step.stderr);
+    }
+    assert_eq!(steps["merge"].outputs["exit-code"], "0");
+    assert_eq!(merged["verdict"], "conformant");
+    assert_eq!(merged["signatures"].as_array().expect("signed").len(), 1);
+    assert!(merged["seal"].is_object());
+    assert!(merged["run"]["redaction_key"].is_string());
+    let summary = &steps["summary and annotations"].summary;
+    assert!(summary.contains("Conformant"), "{summary}");
+    assert_eq!(steps["verdict"].code, 0);
+}
+
+#[test]
+fn the_certification_example_fails_on_a_faulty_target_but_still_signs() {
+    let served = serve("meldewesen@1.0", &["no-www-authenticate"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (steps, merged) = certification_run(dir.path(), &served.base_url);
+    // Every step up to the verdict succeeds: a breach is signed and verified too.
+    for (name, step) in steps.iter().filter(|(name, _)| *name != "verdict") {
+        assert_eq!(step.code, 0, "{name}:\n{}\n{}", step.stdout, step.stderr);
+    }
+    assert!(
+        steps.keys().any(|k| k.starts_with("verify offline")),
+        "{:?}",
+        steps.keys()
+    );
+    assert_eq!(steps["merge"].outputs["exit-code"], "1");
+    assert_eq!(merged["verdict"], "not_conformant");
+    assert_eq!(merged["signatures"].as_array().expect("signed").len(), 1);
+    let log = &steps["summary and annotations"].stdout;
+    let errors: BTreeSet<String> = annotations(log, "error")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        errors,
+        BTreeSet::from(["MW-QS-003", "MW-QS-004"].map(String::from))
+    );
+    // The verdict step fails the job with the merged verdict.
+    assert_eq!(steps["verdict"].code, 1);
 }
