@@ -28,15 +28,16 @@ use konform_model::report::{
     FailedCheck, OverallVerdict, Report, RequirementResult, RequirementVerdict,
 };
 use konform_model::suite::Level;
-use serde_json::Value;
 
 use crate::render::suite_key;
 use crate::text::for_terminal;
 
 /// Failed checks quoted per requirement; the rest are counted.
 const MAX_CHECKS: usize = 3;
-/// Each quoted value (expected, received, message) is cut to this many characters.
+/// Each piece of text (requirement text, source, case id …) is cut to this many characters.
 const MAX_VALUE: usize = 200;
+/// A failed check's description (check, expected, received, message) is cut to this many.
+const MAX_CHECK: usize = 400;
 
 /// The kind of annotation, i.e. the workflow command's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,30 +173,19 @@ fn requirement(suite: &str, r: &RequirementResult) -> Option<Annotation> {
     })
 }
 
+/// `case C, step N (name): check: expected …, received … (message)`, worded
+/// as the other renderers word a failed check.
 fn failed_check(f: &FailedCheck) -> String {
     let mut line = format!("case {}, step {}", one_line(&f.case), f.step + 1);
     if let Some(name) = &f.step_name {
         let _ = write!(line, " ({})", one_line(name));
     }
-    let _ = write!(line, ", {}", one_line(&f.check));
-    if let Some(expected) = &f.expected {
-        let _ = write!(line, ": expected {}", value(expected));
-    }
-    if let Some(received) = &f.received {
-        let _ = write!(line, ", received {}", value(received));
-    }
-    if let Some(message) = &f.message {
-        let _ = write!(line, " ({})", one_line(message));
-    }
+    let _ = write!(
+        line,
+        ": {}",
+        crate::render::shorten(&for_terminal(&f.describe()), MAX_CHECK)
+    );
     line
-}
-
-/// A JSON value of the report as one short line.
-fn value(v: &Value) -> String {
-    match v {
-        Value::String(s) => one_line(&format!("{s:?}")),
-        other => one_line(&other.to_string()),
-    }
 }
 
 /// `text` as one line, safe to show (see the module documentation), cut to
