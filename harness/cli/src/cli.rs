@@ -58,7 +58,7 @@ pub enum Command {
         #[arg(long = "suite", value_name = "DIR")]
         suites: Vec<String>,
     },
-    /// Work on written reports: render, sign, verify, merge.
+    /// Work on written reports: render, sign, verify, merge, annotate for CI.
     Report {
         #[command(subcommand)]
         command: ReportCommand,
@@ -116,6 +116,16 @@ pub enum ReportCommand {
         #[arg(long, value_name = "FILE", requires = "rejudge")]
         redaction_key: Option<std::path::PathBuf>,
     },
+    /// Print GitHub Actions workflow commands for a report's findings, one per line:
+    /// `::error` for every failed MUST requirement, `::warning` for a failed SHOULD, a MUST
+    /// that could not be verified and an incomplete run, `::notice` for a failed MAY.
+    ///
+    /// Used by the composite action in `.github/actions/konform`. Exit 0 when the report was
+    /// read (whatever its verdict), 2 when it cannot be read.
+    Annotations {
+        /// The JSON report, as written by `konform run` or `konform report merge`.
+        report: PathBuf,
+    },
     /// Merge the shard reports of one run (`run --shard K/N`) into one report.
     Merge {
         /// The shard reports, one per shard.
@@ -124,6 +134,10 @@ pub enum ReportCommand {
         /// Where to write the merged report.
         #[arg(long, short, value_name = "FILE")]
         out: PathBuf,
+        /// Exit with the merged report's verdict as `konform run` would (0 conformant,
+        /// 1 not conformant, 3 incomplete) instead of 0 once it is written.
+        #[arg(long)]
+        exit_code: bool,
     },
 }
 

@@ -58,7 +58,14 @@ pub fn main_with_args(args: Vec<String>) -> i32 {
                     signer,
                 } => commands::keys::sign(&report, &key, signer.as_deref()),
                 verify @ cli::ReportCommand::Verify { .. } => commands::verify::run(verify),
-                cli::ReportCommand::Merge { reports, out } => commands::merge::run(&reports, &out),
+                cli::ReportCommand::Merge {
+                    reports,
+                    out,
+                    exit_code,
+                } => commands::merge::run(&reports, &out, exit_code),
+                cli::ReportCommand::Annotations { report } => {
+                    commands::report::annotations(&report)
+                }
             },
         }
     });

@@ -4,8 +4,11 @@
 //! shard reports ([`merge`]), and deciding whether a report file may be
 //! believed ([`validity`]: the one check `report verify`, `report render` and
 //! `matrix` share). [`text`] makes target-controlled text safe to print in a
-//! terminal or CI log; every printer and renderer uses it.
+//! terminal or CI log; every printer and renderer uses it. [`annotations`]
+//! turns a report's failed requirements into GitHub Actions workflow
+//! commands (`::error …`).
 
+pub mod annotations;
 pub mod assemble;
 pub mod judge;
 pub mod merge;

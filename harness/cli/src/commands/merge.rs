@@ -1,5 +1,8 @@
 //! `konform report merge SHARD.json... -o MERGED.json`: one report from the
-//! shard reports of a run, refusing mixed suites, digests or targets.
+//! shard reports of a run, refusing mixed suites, digests or targets. With
+//! `--exit-code` it exits with the merged verdict, as `konform run` does, so
+//! that the CI job (or Kubernetes Job) that merges the shards carries the
+//! run's verdict.
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +17,7 @@ fn read_report(path: &Path) -> Result<Report, CliError> {
         .map_err(|e| CliError::Input(format!("{} is not a konform report: {e}", path.display())))
 }
 
-pub fn run(inputs: &[PathBuf], out: &Path) -> Result<i32, CliError> {
+pub fn run(inputs: &[PathBuf], out: &Path, verdict_exit_code: bool) -> Result<i32, CliError> {
     let reports = inputs
         .iter()
         .map(|p| read_report(p))
@@ -33,5 +36,9 @@ pub fn run(inputs: &[PathBuf], out: &Path) -> Result<i32, CliError> {
         merged.cases.len(),
         merged.verdict
     );
-    Ok(0)
+    Ok(if verdict_exit_code {
+        merged.verdict.exit_code()
+    } else {
+        0
+    })
 }

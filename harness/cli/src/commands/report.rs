@@ -1,6 +1,8 @@
 //! `konform report render`: turn a written JSON report into HTML, JUnit XML
 //! and/or Markdown; also the format handling that `konform run --format`
 //! shares (parse the list, write each rendering next to the JSON report).
+//! `konform report annotations` prints a report's findings as GitHub Actions
+//! workflow commands, for the composite action in `.github/actions/konform`.
 //!
 //! The file is read through `konform_report::validity::assess`, like
 //! `report verify` and `matrix` read it: strictly, from its canonical form.
@@ -51,6 +53,19 @@ pub fn render(args: RenderArgs) -> Result<i32, CliError> {
                 .map_err(|e| CliError::Environment(e.to_string()))?;
         }
     }
+    Ok(0)
+}
+
+/// `konform report annotations`: the report's findings as GitHub Actions
+/// workflow commands on stdout ([`konform_report::annotations`] escapes every
+/// value). The file is read like `report render` reads it.
+pub fn annotations(path: &Path) -> Result<i32, CliError> {
+    let (report, _) = read_report(path, &[], None, None)?;
+    let text = konform_report::annotations::workflow_commands(&report);
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::Environment(format!("cannot write to stdout: {e}")))?;
     Ok(0)
 }
 

@@ -4,3 +4,4 @@ pub mod forge;
 pub mod misbehaving;
 pub mod report_schema;
 pub mod served;
+pub mod workflow;
