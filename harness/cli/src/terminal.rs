@@ -13,8 +13,9 @@ use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 
 use konform_model::report::{
-    ClassVerdict, OverallVerdict, Report, RequirementResult, StepRole, Verdict,
+    ClassVerdict, DeviationStatus, OverallVerdict, Report, RequirementResult, StepRole, Verdict,
 };
+use konform_report::deviations::excusing;
 use konform_report::text::for_terminal as safe;
 use konform_runner::{EventSink, RunEvent};
 
@@ -112,17 +113,99 @@ fn requirement<'r>(report: &'r Report, id: &str) -> Option<&'r RequirementResult
 
 /// The end-of-run summary for one report.
 pub fn summary(report: &Report, report_path: Option<&str>, style: Style) -> String {
+    let mut s = summary_body(report, style);
+    if let Some(path) = report_path {
+        s.push_str(&format!("  report:  {}\n", safe(path)));
+    }
+    s
+}
+
+fn summary_body(report: &Report, style: Style) -> String {
     let mut s = String::new();
     let suite = safe(&format!("{}@{}", report.suite.id, report.suite.version)).into_owned();
-    let problems: Vec<_> = report
+    let (expected, problems): (Vec<_>, Vec<_>) = report
         .cases
         .iter()
         .filter(|c| matches!(c.verdict, Verdict::Fail | Verdict::Error))
-        .collect();
+        .partition(|c| excusing(report, c).is_some());
     if !problems.is_empty() {
         s.push_str(&format!("\n{}\n", style.paint("1", "Failures and errors:")));
     }
     for case in problems {
+        case_detail(&mut s, report, &suite, case, style);
+    }
+    if !expected.is_empty() {
+        s.push_str(&format!(
+            "\n{}\n",
+            style.paint(
+                "1",
+                "Known deviations (expected failures; they still count against conformance):"
+            )
+        ));
+    }
+    for case in &expected {
+        s.push_str(&format!(
+            "\n  {} {suite}::{} — {}\n",
+            style.paint("33", "XFAIL"),
+            safe(&case.id),
+            safe(&case.title)
+        ));
+        if let Some(d) = excusing(report, case) {
+            s.push_str(&format!(
+                "        known deviation ({}): {}{}\n",
+                safe(&d.label()),
+                safe(&d.justification),
+                d.expires
+                    .as_deref()
+                    .map(|e| format!(" [until {}]", safe(e)))
+                    .unwrap_or_default()
+            ));
+        }
+        for id in konform_report::judge::blamed(case) {
+            s.push_str(&format!("        breaks {}\n", safe(&id)));
+        }
+    }
+    let notes: Vec<String> = report
+        .run
+        .known_deviations
+        .iter()
+        .filter_map(|d| {
+            let label = safe(&d.label()).into_owned();
+            match d.status {
+                DeviationStatus::StillFailing => None,
+                DeviationStatus::NowPassing => Some(format!(
+                    "known deviation {label} now passes: remove it from the target file"
+                )),
+                DeviationStatus::Expired => Some(format!(
+                    "known deviation {label} expired on {}: it excuses nothing any more",
+                    safe(d.expires.as_deref().unwrap_or("?"))
+                )),
+                DeviationStatus::Unknown => Some(format!(
+                    "known deviation {label} was not decided by this run (skipped, an error or not selected)"
+                )),
+            }
+        })
+        .collect();
+    if !notes.is_empty() {
+        s.push('\n');
+    }
+    for note in notes {
+        s.push_str(&format!("  {} {note}\n", style.paint("1;33", "note:")));
+    }
+    summary_counts(&mut s, report, &suite, expected.len(), style);
+    s
+}
+
+/// One failing or erroring case: what it breaks, the failed checks, the
+/// exchange that decided it.
+fn case_detail(
+    s: &mut String,
+    report: &Report,
+    suite: &str,
+    case: &konform_model::report::CaseResult,
+    style: Style,
+) {
+    {
         s.push_str(&format!(
             "\n  {} {suite}::{} — {}\n",
             style.verdict(case.verdict),
@@ -178,9 +261,18 @@ pub fn summary(report: &Report, report_path: Option<&str>, style: Style) -> Stri
             ));
         }
     }
+}
+
+/// The counts, the class verdicts and the overall verdict.
+fn summary_counts(s: &mut String, report: &Report, suite: &str, expected: usize, style: Style) {
     let sum = &report.summary;
+    let expected = if expected > 0 {
+        format!(" ({expected} of them known deviations)")
+    } else {
+        String::new()
+    };
     s.push_str(&format!(
-        "\n{suite}: {} cases: {} passed, {} failed, {} errors, {} skipped [{:.2}s]\n",
+        "\n{suite}: {} cases: {} passed, {} failed{expected}, {} errors, {} skipped [{:.2}s]\n",
         sum.cases,
         sum.pass,
         sum.fail,
@@ -224,10 +316,6 @@ pub fn summary(report: &Report, report_path: Option<&str>, style: Style) -> Stri
         OverallVerdict::Incomplete => style.paint("1;35", "INCOMPLETE"),
     };
     s.push_str(&format!("  verdict: {overall}\n"));
-    if let Some(path) = report_path {
-        s.push_str(&format!("  report:  {}\n", safe(path)));
-    }
-    s
 }
 
 #[cfg(test)]

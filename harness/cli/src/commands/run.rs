@@ -12,7 +12,7 @@ use super::CliError;
 use crate::cli::RunArgs;
 use crate::session::{self, SessionOptions, TargetSpec};
 use crate::suites::{load_suites, schemas_for};
-use crate::target_file::load_target_file;
+use crate::target_file::{check_known_deviations, load_target_file};
 use crate::terminal::{Progress, Style, summary};
 
 pub async fn run(args: RunArgs) -> Result<i32, CliError> {
@@ -22,9 +22,13 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
     for suite in &suites {
         report_path(&args.out, suite)?;
     }
+    let mut known_deviations = vec![];
     let target = match &args.target {
         Some(path) => {
-            let file = load_target_file(path)?;
+            let loaded = load_target_file(path)?;
+            let file = loaded.file;
+            check_known_deviations(path, &loaded.known_deviations, &suites)?;
+            known_deviations = loaded.known_deviations;
             for warning in konform_connection::warnings(&file) {
                 eprintln!("warning: {}: {warning}", path.display());
             }
@@ -76,6 +80,7 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         seed: args.seed,
         repeat: args.repeat,
         redaction_key,
+        known_deviations,
     };
     let style = Style::detect();
     let mut worst = OverallVerdict::Conformant;
