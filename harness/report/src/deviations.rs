@@ -175,4 +175,45 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn a_failure_is_excused_only_by_a_deviation_still_failing_for_all_it_breaks() {
+        let mut report: Report = serde_json::from_value(serde_json::json!({
+            "format": "konform-report/2",
+            "harness": {"name": "konform", "version": "0"},
+            "suite": {"id": "s", "version": "1.0.0", "title": "s", "digest": "sha256:00"},
+            "interface": {"name": "s", "version": "1.0"},
+            "target": {"identity": {"operator": "o", "vendor": "v", "product": "p", "version": "1"},
+                       "base_url": "http://127.0.0.1:1/", "auth": "none",
+                       "claimed_classes": ["a"], "claim_source": "target_file", "tls_insecure": false},
+            "run": {"started_at": "2026-07-01T00:00:00Z", "finished_at": "2026-07-01T00:00:01Z",
+                    "duration_ms": 1000, "jobs": 1, "complete": true},
+            "cases": [], "requirements": [], "classes": [],
+            "summary": {"cases": 0, "pass": 0, "fail": 0, "error": 0, "skip": 0},
+            "verdict": "not_conformant"
+        }))
+        .expect("report");
+        let mut two = case("c.two", Verdict::Fail);
+        two.failed_requirements = vec!["R-1".into(), "R-2".into()];
+        let listed = |status: DeviationStatus, requirement: &str| DeviationResult {
+            case: None,
+            requirement: Some(requirement.into()),
+            justification: "t".into(),
+            expires: None,
+            status,
+        };
+        // R-1 alone does not excuse a case that also breaks R-2 …
+        report.run.known_deviations = vec![listed(DeviationStatus::StillFailing, "R-1")];
+        assert!(excusing(&report, &case("c.one", Verdict::Fail)).is_some());
+        assert!(excusing(&report, &two).is_none());
+        // … both do; an expired one excuses nothing; a pass needs no excuse.
+        report
+            .run
+            .known_deviations
+            .push(listed(DeviationStatus::StillFailing, "R-2"));
+        assert!(excusing(&report, &two).is_some());
+        report.run.known_deviations[1].status = DeviationStatus::Expired;
+        assert!(excusing(&report, &two).is_none());
+        assert!(excusing(&report, &case("c.pass", Verdict::Pass)).is_none());
+    }
 }
