@@ -177,8 +177,16 @@ pub struct RunArgs {
     #[arg(long, default_value = "reports/out", value_name = "DIR")]
     pub out: PathBuf,
     /// Print only failures and the summary.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Print every step of every case (request line, status, checks) and the
+    /// whole detail of a failure as soon as it happens.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Colour the output: `auto` (a terminal, unless `NO_COLOR` is set;
+    /// `CLICOLOR_FORCE` forces it), `always` or `never`.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: crate::terminal::ColorChoice,
     /// Report formats, comma-separated: json, html, junit, md. JSON is always written;
     /// the others go next to it as `<suite>@<version>.html|.junit.xml|.md`.
     #[arg(

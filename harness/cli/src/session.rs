@@ -48,6 +48,9 @@ pub struct SessionOptions {
     /// The key personal data is encrypted under (`--redaction-key`); `None`
     /// draws a fresh one that nobody keeps.
     pub redaction_key: Option<konform_runner::redact::RedactionKey>,
+    /// The target file's known deviations; each report records those that
+    /// name a case or requirement of its suite.
+    pub known_deviations: Vec<konform_model::target::KnownDeviation>,
 }
 
 /// Why a run could not even start.
@@ -302,5 +305,11 @@ pub async fn run_connected(
         seed: Some(konform_runner::unique::format_seed(seed)),
         repeat: (repeat > 1).then_some(repeat),
         redaction_key: options.redaction_key.as_ref().map(|k| k.id()),
+        known_deviations: options
+            .known_deviations
+            .iter()
+            .filter(|d| crate::target_file::matches_suite(d, suite))
+            .cloned()
+            .collect(),
     }))
 }

@@ -564,9 +564,12 @@ async fn a_failure_blames_its_step_a_precondition_blames_nothing_and_cleanup_alw
 
     // The terminal names the broken requirement with its failed check.
     assert!(run.stdout.contains("breaks WF-011 (MUST)"), "{ctx}");
+    // The step with its request, then the failed check under it.
     assert!(
-        run.stdout
-            .contains("step 2 `second`: status: expected 200, received 500"),
+        run.stdout.contains("step 2 `second`: ")
+            && run
+                .stdout
+                .contains("\n            status: expected 200, received 500"),
         "{ctx}"
     );
     assert!(!run.stdout.contains("breaks WF-010"), "{ctx}");

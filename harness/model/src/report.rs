@@ -105,6 +105,68 @@ pub struct RunInfo {
     /// --redaction-key`); absent when the key was forgotten after the run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redaction_key: Option<String>,
+    /// The known deviations (expected failures) the target file listed for
+    /// this suite, each with what this run found. They change how failures
+    /// are presented, never a verdict.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known_deviations: Vec<DeviationResult>,
+}
+
+/// A known deviation of the target file and what the run found.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DeviationResult {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
+    pub justification: String,
+    /// `YYYY-MM-DD`, the last day the deviation is expected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    pub status: DeviationStatus,
+}
+
+impl DeviationResult {
+    /// The deviation as the target file listed it.
+    pub fn deviation(&self) -> crate::target::KnownDeviation {
+        crate::target::KnownDeviation {
+            case: self.case.clone(),
+            requirement: self.requirement.clone(),
+            justification: self.justification.clone(),
+            expires: self.expires.clone(),
+        }
+    }
+
+    /// `case X` or `requirement X`.
+    pub fn label(&self) -> String {
+        self.deviation().label()
+    }
+}
+
+/// What a run found for a known deviation.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviationStatus {
+    /// The case or requirement failed, as expected.
+    StillFailing,
+    /// The case or requirement passed: the deviation should be removed.
+    NowPassing,
+    /// The run started after the deviation's `expires` date (and it did not pass).
+    Expired,
+    /// The run did not decide it (skipped, an error, not selected, untested).
+    Unknown,
+}
+
+impl DeviationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviationStatus::StillFailing => "still_failing",
+            DeviationStatus::NowPassing => "now_passing",
+            DeviationStatus::Expired => "expired",
+            DeviationStatus::Unknown => "unknown",
+        }
+    }
 }
 
 /// The shard (1-based) of `n` that owns case `id`: a stable hash of the id,

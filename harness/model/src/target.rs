@@ -6,7 +6,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// A target file (`target.yaml`).
+/// A target file (`target.yaml`), without its `known_deviations`
+/// ([`KnownDeviation`], read beside it).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TargetFile {
@@ -33,6 +34,39 @@ pub struct TargetFile {
     /// Proxy URL. No proxy is used unless one is given here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<String>,
+}
+
+/// One entry of the target file's `known_deviations`: a case or a
+/// requirement (exactly one of the two) that the target is known to fail,
+/// why, and until when. Reported apart from the surprises, never counted as
+/// conformant. Read beside [`TargetFile`] (which says how to reach the
+/// target), since it says what to expect of it, not how to connect.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct KnownDeviation {
+    /// Id of a case of the suite, e.g. `anmeldung.happy-path`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    /// Id of a requirement of the suite, e.g. `MW-ANM-003`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
+    /// Why the target deviates and when it will not any more.
+    pub justification: String,
+    /// Last day (`YYYY-MM-DD`) the deviation is expected; a run that starts
+    /// later points it out as expired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+impl KnownDeviation {
+    /// `case X` or `requirement X`, for messages.
+    pub fn label(&self) -> String {
+        match (&self.case, &self.requirement) {
+            (Some(c), _) => format!("case {c}"),
+            (None, Some(r)) => format!("requirement {r}"),
+            (None, None) => "nothing".to_string(),
+        }
+    }
 }
 
 /// Who runs what: recorded in the report.

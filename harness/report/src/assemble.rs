@@ -28,6 +28,9 @@ pub struct ReportInput<'a> {
     pub repeat: Option<u32>,
     /// The id of the redaction key the certifier kept (`run.redaction_key`).
     pub redaction_key: Option<String>,
+    /// The target file's known deviations that name a case or requirement
+    /// of this suite (`run.known_deviations`, with what the run found).
+    pub known_deviations: Vec<konform_model::target::KnownDeviation>,
 }
 
 /// RFC 3339 UTC timestamp with millisecond precision.
@@ -53,6 +56,13 @@ pub fn assemble(input: ReportInput<'_>) -> Report {
         .duration_since(input.started)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0);
+    let started_at = rfc3339(input.started);
+    let known_deviations = crate::deviations::assess(
+        &input.known_deviations,
+        &input.cases,
+        &judgement.requirements,
+        started_at.get(..10).unwrap_or_default(),
+    );
     Report {
         format: REPORT_FORMAT.to_string(),
         harness: HarnessInfo {
@@ -71,7 +81,7 @@ pub fn assemble(input: ReportInput<'_>) -> Report {
         },
         target: input.target,
         run: RunInfo {
-            started_at: rfc3339(input.started),
+            started_at,
             finished_at: rfc3339(input.finished),
             duration_ms,
             jobs: input.jobs,
@@ -82,6 +92,7 @@ pub fn assemble(input: ReportInput<'_>) -> Report {
             seed: input.seed,
             repeat: input.repeat,
             redaction_key: input.redaction_key,
+            known_deviations,
         },
         cases: input.cases,
         requirements: judgement.requirements,

@@ -1,7 +1,8 @@
 //! Reports: judging case results into requirement, class and overall
 //! verdicts ([`judge`]), assembling the canonical [`Report`] ([`assemble`]),
 //! writing it atomically ([`write`]), rendering it ([`render`]), merging
-//! shard reports ([`merge`]), and deciding whether a report file may be
+//! shard reports ([`merge`]), presenting known deviations
+//! ([`deviations`], expected failures that never change a verdict), and deciding whether a report file may be
 //! believed ([`validity`]: the one check `report verify`, `report render` and
 //! `matrix` share). [`text`] makes target-controlled text safe to print in a
 //! terminal or CI log; every printer and renderer uses it. [`annotations`]
@@ -10,6 +11,7 @@
 
 pub mod annotations;
 pub mod assemble;
+pub mod deviations;
 pub mod judge;
 pub mod merge;
 pub mod render;

@@ -102,7 +102,7 @@ pub fn merge(reports: &[Report]) -> Result<Report, MergeError> {
             .as_deref()
             .and_then(parse_shard)
             .ok_or(MergeError::NotAShard { index })?;
-        let checks: [(&'static str, String, String); 7] = [
+        let checks: [(&'static str, String, String); 8] = [
             (
                 "suite",
                 format!("{}@{}", first.suite.id, first.suite.version),
@@ -130,6 +130,7 @@ pub fn merge(reports: &[Report]) -> Result<Report, MergeError> {
                 r.run.class_filter.join(","),
             ),
             ("shard count", total_of(first).to_string(), n.to_string()),
+            ("known deviations", deviations_key(first), deviations_key(r)),
         ];
         for (what, left, right) in checks {
             if left != right {
@@ -211,6 +212,8 @@ pub fn merge(reports: &[Report]) -> Result<Report, MergeError> {
     merged.classes = judgement.classes;
     merged.summary = judgement.summary;
     merged.verdict = judgement.verdict;
+    // What the merged run found for each deviation, from the merged verdicts.
+    merged.run.known_deviations = crate::deviations::reassess(&merged);
     Ok(merged)
 }
 
@@ -222,6 +225,18 @@ fn target_key(r: &Report) -> String {
     } else {
         format!("{:?} at {}", r.target.identity, r.target.base_url)
     }
+}
+
+/// The known deviations as the target file listed them (without statuses,
+/// which each shard decides from its own slice).
+fn deviations_key(r: &Report) -> String {
+    let listed: Vec<_> = r
+        .run
+        .known_deviations
+        .iter()
+        .map(|d| d.deviation())
+        .collect();
+    serde_json::to_string(&listed).unwrap_or_default()
 }
 
 fn total_of(r: &Report) -> u32 {

@@ -227,6 +227,28 @@ fn compare_judgement(
             report.verdict, judged.verdict
         ));
     }
+    let listed: Vec<_> = report
+        .run
+        .known_deviations
+        .iter()
+        .map(|d| d.deviation())
+        .collect();
+    let found = konform_report::deviations::assess(
+        &listed,
+        cases,
+        &judged.requirements,
+        konform_report::deviations::run_date(report),
+    );
+    for (recorded, found) in report.run.known_deviations.iter().zip(&found) {
+        if recorded.status != found.status {
+            mismatches.push(format!(
+                "known deviation {}: recorded {}, re-judged {}",
+                recorded.label(),
+                recorded.status.as_str(),
+                found.status.as_str()
+            ));
+        }
+    }
 }
 
 /// The case's evidence with every personal value `key` encrypted revealed.

@@ -12,8 +12,8 @@ use super::CliError;
 use crate::cli::RunArgs;
 use crate::session::{self, SessionOptions, TargetSpec};
 use crate::suites::{load_suites, schemas_for};
-use crate::target_file::load_target_file;
-use crate::terminal::{Progress, Style, summary};
+use crate::target_file::{check_known_deviations, load_target_file};
+use crate::terminal::{Progress, Style, Verbosity, summary};
 
 pub async fn run(args: RunArgs) -> Result<i32, CliError> {
     let formats = super::report::parse_formats(&args.format)?;
@@ -22,9 +22,13 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
     for suite in &suites {
         report_path(&args.out, suite)?;
     }
+    let mut known_deviations = vec![];
     let target = match &args.target {
         Some(path) => {
-            let file = load_target_file(path)?;
+            let loaded = load_target_file(path)?;
+            let file = loaded.file;
+            check_known_deviations(path, &loaded.known_deviations, &suites)?;
+            known_deviations = loaded.known_deviations;
             for warning in konform_connection::warnings(&file) {
                 eprintln!("warning: {}: {warning}", path.display());
             }
@@ -76,8 +80,17 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         seed: args.seed,
         repeat: args.repeat,
         redaction_key,
+        known_deviations,
     };
-    let style = Style::detect();
+    let style = Style::detect(args.color);
+    let verbosity = if args.quiet {
+        Verbosity::Quiet
+    } else if args.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let bar = crate::terminal::interactive();
     let mut worst = OverallVerdict::Conformant;
     for suite in &suites {
         let schemas = schemas_for(suite);
@@ -93,7 +106,14 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
             safe(&connected.identity.version),
             safe(connected.conn.base_url().as_ref())
         );
-        let progress = Progress::new(suite.id(), args.quiet, style, Box::new(std::io::stdout()));
+        let progress = Progress::new(
+            suite.id(),
+            verbosity,
+            style,
+            bar,
+            crate::terminal::texts_of_suite(suite),
+            Box::new(std::io::stdout()),
+        );
         let result = session::run_connected(suite, &schemas, &connected, &options, &progress).await;
         if let Some(reference) = connected.reference {
             reference.shutdown().await;

@@ -16,8 +16,8 @@
 //! not run a script or add a style.
 
 use konform_model::report::{
-    AssertionOutcome, BodyEvidence, CaseResult, ClassResult, ClassVerdict, Header, OverallVerdict,
-    Report, RequirementResult, RequirementVerdict, StepEvidence, StepRole, Verdict,
+    AssertionOutcome, BodyEvidence, CaseResult, ClassResult, ClassVerdict, DeviationStatus, Header,
+    OverallVerdict, Report, RequirementResult, RequirementVerdict, StepEvidence, StepRole, Verdict,
 };
 
 use super::{
@@ -50,6 +50,7 @@ pub fn html_with(report: &Report, signature: Option<&SignatureStatus>) -> String
     m.raw("<main>\n");
     classes(&mut m, report);
     summary(&mut m, report);
+    known_deviations(&mut m, report);
     m.raw("<div class=\"toolbar\"><label><input type=\"checkbox\" id=\"failures-only\"> Show failures only</label></div>\n");
     requirements(&mut m, report);
     cases(&mut m, report);
@@ -252,6 +253,47 @@ fn signature_checks(m: &mut Markup, status: &SignatureStatus) {
     m.raw("</ul>\n</section>\n");
 }
 
+/// The target file's known deviations (expected failures) and what the run
+/// found for each; they never count as conformant.
+fn known_deviations(m: &mut Markup, report: &Report) {
+    let list = &report.run.known_deviations;
+    if list.is_empty() {
+        return;
+    }
+    m.raw("<section id=\"known-deviations\">\n<h2>Known deviations</h2>\n");
+    m.raw("<p class=\"small muted\">Expected failures listed in the target file; they never count as conformant.</p>\n<ul>\n");
+    for d in list {
+        m.raw("<li>");
+        match (&d.case, &d.requirement) {
+            (Some(id), _) => {
+                m.raw("case ");
+                case_link(m, id);
+            }
+            (None, Some(id)) => {
+                m.raw("requirement ");
+                req_link(m, id);
+            }
+            (None, None) => {}
+        }
+        m.raw(": ");
+        m.raw(match d.status {
+            DeviationStatus::StillFailing => "<strong>still failing</strong>",
+            DeviationStatus::NowPassing => "<strong>now passes: remove it</strong>",
+            DeviationStatus::Expired => "<strong>expired</strong>",
+            DeviationStatus::Unknown => "<strong>not decided by this run</strong>",
+        });
+        m.raw(" — ");
+        m.text(&d.justification);
+        if let Some(e) = &d.expires {
+            m.raw(" (until ");
+            m.text(e);
+            m.raw(")");
+        }
+        m.raw("</li>\n");
+    }
+    m.raw("</ul>\n</section>\n");
+}
+
 fn classes(m: &mut Markup, report: &Report) {
     m.raw("<section id=\"classes\">\n<h2>Conformance classes</h2>\n<div class=\"cards\">\n");
     for c in &report.classes {
@@ -426,6 +468,10 @@ fn case_section(m: &mut Markup, report: &Report, c: &CaseResult) {
     m.text(&c.id);
     m.raw("\">\n<h3>");
     badge(m, kind, case_label(c.verdict));
+    if crate::deviations::excusing(report, c).is_some() {
+        m.raw(" ");
+        badge(m, "warn", "known deviation");
+    }
     m.raw(" ");
     m.text(&c.title);
     m.raw("</h3>\n<p class=\"small muted\"><code>");

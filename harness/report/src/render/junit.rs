@@ -50,6 +50,12 @@ pub fn junit_with(report: &Report, signature: Option<&SignatureStatus>) -> Strin
         if let Some(status) = signature {
             suite.add_property(Property::new("signature", t(&status.summary)));
         }
+        for d in &report.run.known_deviations {
+            suite.add_property(Property::new(
+                "known_deviation",
+                format!("{} ({})", t(&d.label()), d.status.as_str()),
+            ));
+        }
         let mut time = 0u64;
         for case in report.cases.iter().filter(|c| c.class == *class_id) {
             time = time.saturating_add(case.duration_ms);
@@ -75,7 +81,16 @@ fn test_case(report: &Report, key: &str, case: &CaseResult) -> TestCase {
                 NonSuccessKind::Error
             };
             let mut s = TestCaseStatus::non_success(kind);
-            s.set_message(reason.as_str());
+            // A known deviation stays a failure (it is not conformant); the
+            // message says it was expected.
+            match crate::deviations::excusing(report, case) {
+                Some(d) => s.set_message(format!(
+                    "known deviation ({}: {}): {reason}",
+                    t(&d.label()),
+                    t(&d.justification)
+                )),
+                None => s.set_message(reason.as_str()),
+            };
             s.set_type(
                 case.error_kind
                     .map(|k| k.as_str())
@@ -110,6 +125,17 @@ fn description(report: &Report, case: &CaseResult) -> String {
     let mut text = String::new();
     text.push_str(&t(&case.title));
     text.push('\n');
+    if let Some(d) = crate::deviations::excusing(report, case) {
+        text.push_str(&format!(
+            "known deviation ({}): {}{}\n",
+            t(&d.label()),
+            t(&d.justification),
+            d.expires
+                .as_deref()
+                .map(|e| format!(" [until {}]", t(e)))
+                .unwrap_or_default()
+        ));
+    }
     for id in crate::judge::blamed(case) {
         let level = level_of(report, &id).unwrap_or("?");
         text.push_str(&format!("breaks {} ({level})\n", t(&id)));

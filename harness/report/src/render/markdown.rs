@@ -17,7 +17,7 @@
 
 use std::fmt::Write as _;
 
-use konform_model::report::{ClassVerdict, OverallVerdict, Report, Verdict};
+use konform_model::report::{ClassVerdict, DeviationStatus, OverallVerdict, Report, Verdict};
 
 use super::{SignatureStatus, class_label, level_of, overall_label, shorten, suite_key};
 
@@ -99,6 +99,7 @@ pub fn markdown_with(report: &Report, signature: Option<&SignatureStatus>) -> St
         );
     }
     md.push('\n');
+    deviations(&mut md, report);
 
     let failing: Vec<_> = report
         .cases
@@ -126,6 +127,10 @@ pub fn markdown_with(report: &Report, signature: Option<&SignatureStatus>) -> St
             Some(kind) => format!("{kind}: {}", c.reason.as_deref().unwrap_or("")),
             None => c.reason.clone().unwrap_or_default(),
         };
+        let reason = match crate::deviations::excusing(report, c) {
+            Some(d) => format!("known deviation ({}): {reason}", d.label()),
+            None => reason,
+        };
         let reason = reason.as_str();
         let _ = writeln!(
             md,
@@ -145,6 +150,42 @@ pub fn markdown_with(report: &Report, signature: Option<&SignatureStatus>) -> St
         );
     }
     md
+}
+
+/// The target file's known deviations and what the run found for each.
+fn deviations(md: &mut String, report: &Report) {
+    let list = &report.run.known_deviations;
+    if list.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "### Known deviations ({})\n\nExpected failures listed in the target file; they never count as conformant.\n",
+        list.len()
+    );
+    md.push_str("| Deviation | Status | Justification | Expires |\n");
+    md.push_str("|---|---|---|---|\n");
+    for d in list {
+        let status = match d.status {
+            DeviationStatus::StillFailing => "still failing",
+            DeviationStatus::NowPassing => "⚠️ now passes: remove it",
+            DeviationStatus::Expired => "⚠️ expired",
+            DeviationStatus::Unknown => "not decided by this run",
+        };
+        let (kind, id) = match (&d.case, &d.requirement) {
+            (Some(c), _) => ("case", c.as_str()),
+            (None, Some(r)) => ("requirement", r.as_str()),
+            (None, None) => ("", ""),
+        };
+        let _ = writeln!(
+            md,
+            "| {kind} `{}` | {status} | {} | {} |",
+            code(id),
+            esc(&shorten(&d.justification, MAX_REASON)),
+            d.expires.as_deref().map(esc).unwrap_or_else(|| "–".into())
+        );
+    }
+    md.push('\n');
 }
 
 /// Requirement ids as a cell, `–` when there are none.
