@@ -4,8 +4,8 @@
 //! [`konform_suite::yaml::MAX_YAML_BYTES`], and its aliases are bounded like
 //! those of suite files.
 //!
-//! The file's `known_deviations` (expected failures) are read beside the
-//! [`TargetFile`], which says how to reach the target.
+//! The file's `known_deviations` (expected failures) are handed on beside
+//! the rest of the [`TargetFile`], which says how to reach the target.
 
 use std::path::Path;
 
@@ -35,26 +35,13 @@ pub fn load_target_file(path: &Path) -> Result<LoadedTarget, CliError> {
     })?;
     let schema = konform_suite::schemas::konform_schema("target.schema.json")
         .ok_or_else(|| CliError::Input("the target file schema is missing".into()))?;
-    let (mut value, _) = konform_suite::parse_document::<serde_json::Value>(
-        &path.display().to_string(),
-        &text,
-        schema,
-    )
-    .map_err(|d| {
-        eprint!("{}", d.render(false));
-        CliError::Input(format!("{}: invalid target file", path.display()))
-    })?;
-    let invalid = |e: serde_json::Error| {
-        CliError::Input(format!("{}: invalid target file: {e}", path.display()))
-    };
-    let known_deviations: Vec<KnownDeviation> = match value
-        .as_object_mut()
-        .and_then(|m| m.remove("known_deviations"))
-    {
-        Some(list) => serde_json::from_value(list).map_err(invalid)?,
-        None => vec![],
-    };
-    for d in &known_deviations {
+    let (mut file, _) =
+        konform_suite::parse_document::<TargetFile>(&path.display().to_string(), &text, schema)
+            .map_err(|d| {
+                eprint!("{}", d.render(false));
+                CliError::Input(format!("{}: invalid target file", path.display()))
+            })?;
+    for d in &file.known_deviations {
         if let Some(expires) = &d.expires {
             let format = time::macros::format_description!("[year]-[month]-[day]");
             if time::Date::parse(expires, &format).is_err() {
@@ -66,7 +53,7 @@ pub fn load_target_file(path: &Path) -> Result<LoadedTarget, CliError> {
             }
         }
     }
-    let file: TargetFile = serde_json::from_value(value).map_err(invalid)?;
+    let known_deviations = std::mem::take(&mut file.known_deviations);
     Ok(LoadedTarget {
         file,
         known_deviations,

@@ -34,6 +34,9 @@ pub struct TargetFile {
     /// Proxy URL. No proxy is used unless one is given here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<String>,
+    /// Expected failures: reported apart, never conformant.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known_deviations: Vec<KnownDeviation>,
 }
 
 /// One entry of the target file's `known_deviations`: a case or a

@@ -93,6 +93,12 @@ fn every_model_variant_is_accepted_by_the_schema() {
         limits: Default::default(),
         tls: Default::default(),
         proxy: Some("http://127.0.0.1:3128".into()),
+        known_deviations: vec![konform_model::target::KnownDeviation {
+            case: Some("a.b".into()),
+            requirement: None,
+            justification: "fixed in 4.2".into(),
+            expires: Some("2099-12-31".into()),
+        }],
     };
     let json = serde_json::to_value(&t).unwrap();
     let v = jsonschema::validator_for(schema()).unwrap();
