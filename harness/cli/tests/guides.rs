@@ -99,6 +99,25 @@ fn items(markdown: &str) -> Vec<Item> {
     out
 }
 
+/// Stops the servers a guide started in the background (`echo $! > NAME.pid`),
+/// also when the guide fails half-way.
+struct StopServers(PathBuf);
+
+impl Drop for StopServers {
+    fn drop(&mut self) {
+        let Ok(entries) = std::fs::read_dir(&self.0) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if entry.path().extension().is_some_and(|e| e == "pid")
+                && let Ok(pid) = std::fs::read_to_string(entry.path())
+            {
+                let _ = Command::new("kill").arg(pid.trim()).status();
+            }
+        }
+    }
+}
+
 /// Runs every item of the guide `name` (relative to the repository).
 fn run_guide(name: &str) {
     let text = std::fs::read_to_string(repo().join(name)).unwrap();
@@ -108,6 +127,7 @@ fn run_guide(name: &str) {
         "{name} has no console block"
     );
     let sandbox = tempfile::tempdir().unwrap();
+    let _servers = StopServers(sandbox.path().to_path_buf());
     copy_dir(&repo().join("suites"), &sandbox.path().join("suites"));
     copy_dir(&repo().join("schemas"), &sandbox.path().join("schemas"));
     let bin = Path::new(env!("CARGO_BIN_EXE_konform")).parent().unwrap();
@@ -174,6 +194,16 @@ fn the_guides_parse_files_commands_and_exit_codes() {
     assert!(
         matches!(&items[1], Item::Command { command, exit: 2, expect, .. } if command == "konform suite lint a" && expect == &["error: a", "..."])
     );
+}
+
+#[test]
+fn certification_guide() {
+    run_guide("reports/README.md");
+}
+
+#[test]
+fn vendor_ci_guide() {
+    run_guide(".github/actions/konform/README.md");
 }
 
 #[test]
