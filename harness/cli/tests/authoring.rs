@@ -210,3 +210,33 @@ fn the_bundled_1_1_0_suites_are_a_right_minor_step_over_1_0_0() {
         );
     }
 }
+
+/// `konform list suites` prints an index computed when konform was built
+/// (build.rs); it must say what loading the suites says now.
+#[test]
+fn the_built_listing_agrees_with_loading_the_suites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let listing = stdout(&konform(tmp.path(), &["list", "suites"]));
+    let lines: Vec<&str> = listing.lines().collect();
+    assert_eq!(lines.len(), 3, "{listing}");
+    for line in lines {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let (id, digest) = (fields[0], fields[fields.len() - 1]);
+        let count = |what: &str| -> String {
+            let n = stdout(&konform(tmp.path(), &["list", what, id]))
+                .lines()
+                .count();
+            n.to_string()
+        };
+        assert!(
+            line.contains(&format!(" {} cases ", count("cases"))),
+            "{line}"
+        );
+        assert!(
+            line.contains(&format!(" {} requirements ", count("requirements"))),
+            "{line}"
+        );
+        let digested = stdout(&konform(tmp.path(), &["suite", "digest", id]));
+        assert_eq!(digested.split_whitespace().next(), Some(digest), "{line}");
+    }
+}
