@@ -545,3 +545,26 @@ fn case_results_keep_their_shape() {
     let cases: Vec<CaseResult> = serde_json::from_value(file["cases"].clone()).expect("cases");
     assert!(!cases.is_empty() && cases.iter().any(|c| !c.steps.is_empty()));
 }
+
+/// A signature vouches for a report: `{}`, or a report with a required
+/// member removed, is refused (exit 2) and the file is left as it was.
+#[test]
+fn only_reports_are_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, _) = keygen(dir.path(), "pruefstelle");
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, "{}").unwrap();
+    let out = konform(&[&"report", &"sign", &empty, &"--key", &key]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a konform report"));
+    assert_eq!(std::fs::read_to_string(&empty).unwrap(), "{}");
+
+    let report = fresh_report(dir.path());
+    let mut value = read_json(&report);
+    value.as_object_mut().unwrap().remove("verdict");
+    write_json(&report, &value);
+    let before = std::fs::read(&report).unwrap();
+    let out = konform(&[&"report", &"sign", &report, &"--key", &key]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(&report).unwrap(), before, "nothing signed");
+}

@@ -175,6 +175,32 @@ impl Trust {
     }
 }
 
+/// What keeps the report file `file` (its seal and signatures aside) from
+/// matching konform's report schema (empty: it matches). `konform report
+/// sign` refuses to sign anything else.
+pub fn report_schema_errors(file: &Value) -> Result<Vec<String>, ValidityError> {
+    static SCHEMA: std::sync::OnceLock<Result<jsonschema::Validator, String>> =
+        std::sync::OnceLock::new();
+    let schema = SCHEMA.get_or_init(|| {
+        let schema: Value = serde_json::from_str(REPORT_SCHEMA).map_err(|e| e.to_string())?;
+        jsonschema::validator_for(&schema).map_err(|e| e.to_string())
+    });
+    let schema = schema
+        .as_ref()
+        .map_err(|e| ValidityError::Schema(e.clone()))?;
+    let value = match seal::canonical_report(file)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).map_err(|e| e.to_string()))
+    {
+        Ok(v) => v,
+        Err(e) => return Ok(vec![format!("the report has no canonical form: {e}")]),
+    };
+    Ok(schema
+        .iter_errors(&value)
+        .map(|e| format!("at {}: {e}", e.instance_path()))
+        .collect())
+}
+
 /// How far a report file may be believed (worst first in [`Ord`] terms:
 /// `Invalid` < `NotAReport` < `Unsigned` < `Untrusted` < `Verified`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -135,9 +135,16 @@ fn read(path: &Path) -> Result<String, KeyError> {
     })
 }
 
+/// A PEM file as the strict parser wants it: CRLF line ends (a key pasted
+/// on Windows) become LF, and blank lines before and after (a key pasted into
+/// a CI secret, which adds a trailing newline) go.
+fn tidy_pem(text: &str) -> String {
+    format!("{}\n", text.replace("\r\n", "\n").trim())
+}
+
 /// Reads a PKCS#8 PEM private key.
 pub fn read_private(path: &Path) -> Result<SigningKey, KeyError> {
-    SigningKey::from_pkcs8_pem(&read(path)?).map_err(|e| KeyError::Parse {
+    SigningKey::from_pkcs8_pem(&tidy_pem(&read(path)?)).map_err(|e| KeyError::Parse {
         path: path.display().to_string(),
         kind: "private",
         message: e.to_string(),
@@ -146,7 +153,7 @@ pub fn read_private(path: &Path) -> Result<SigningKey, KeyError> {
 
 /// Reads an SPKI PEM public key.
 pub fn read_public(path: &Path) -> Result<VerifyingKey, KeyError> {
-    VerifyingKey::from_public_key_pem(&read(path)?).map_err(|e| KeyError::Parse {
+    VerifyingKey::from_public_key_pem(&tidy_pem(&read(path)?)).map_err(|e| KeyError::Parse {
         path: path.display().to_string(),
         kind: "public",
         message: e.to_string(),
@@ -252,6 +259,18 @@ impl KeyRing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pasted_key_with_blank_lines_and_crlf_still_reads() {
+        let key = generate().expect("key");
+        let pasted = format!("\n{}\n\n", private_pem(&key).unwrap().replace('\n', "\r\n"));
+        assert!(
+            SigningKey::from_pkcs8_pem(&pasted).is_err(),
+            "the strict parser refuses it"
+        );
+        let read = SigningKey::from_pkcs8_pem(&tidy_pem(&pasted)).expect("tidied");
+        assert_eq!(read.to_bytes(), key.to_bytes());
+    }
 
     #[test]
     fn pem_round_trip_keeps_the_key_id() {

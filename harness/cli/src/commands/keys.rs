@@ -56,6 +56,16 @@ pub fn read_report(path: &Path) -> Result<Value, CliError> {
 pub fn sign(report: &Path, key_path: &Path, signer: Option<&str>) -> Result<i32, CliError> {
     let key = keys::read_private(key_path).map_err(|e| CliError::Input(e.to_string()))?;
     let mut file = read_report(report)?;
+    // A signature vouches for a report: refuse to put one on anything else.
+    let errors = konform_report::validity::report_schema_errors(&file)
+        .map_err(|e| CliError::Environment(e.to_string()))?;
+    if let Some(first) = errors.first() {
+        return Err(CliError::Input(format!(
+            "{}: not a konform report ({} schema violation(s); first {first}); nothing signed",
+            report.display(),
+            errors.len()
+        )));
+    }
     let signer = match signer {
         Some(s) => s.to_string(),
         None => default_signer(key_path),
