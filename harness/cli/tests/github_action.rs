@@ -533,14 +533,7 @@ fn certification_run(dir: &Path, base_url: &str) -> (BTreeMap<String, StepResult
         context.insert(format!("env.{name}"), value.clone());
         workflow_env.insert(name.clone(), value);
     }
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_konform"))
-        .parent()
-        .expect("binary folder");
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = support::workflow::path_with_konform();
 
     // The shard jobs.
     let artifacts = dir.join("artifacts");

@@ -19,21 +19,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod support;
+use support::fixture_copy::copy_dir;
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// One thing a guide asks for.
@@ -130,12 +120,7 @@ fn run_guide(name: &str) {
     let _servers = StopServers(sandbox.path().to_path_buf());
     copy_dir(&repo().join("suites"), &sandbox.path().join("suites"));
     copy_dir(&repo().join("schemas"), &sandbox.path().join("schemas"));
-    let bin = Path::new(env!("CARGO_BIN_EXE_konform")).parent().unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = support::workflow::path_with_konform();
     for item in items {
         match item {
             Item::File { path, text } => {

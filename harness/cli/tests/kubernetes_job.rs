@@ -101,14 +101,7 @@ fn pod(job: &Value, root: &Path, secrets: &BTreeMap<&str, &str>) -> Pod {
 
 /// Runs the pod's script; returns its exit code and output.
 fn run_pod(pod: &Pod, index: Option<usize>) -> (i32, String) {
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_konform"))
-        .parent()
-        .expect("binary folder");
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = support::workflow::path_with_konform();
     let mut command = Command::new("sh");
     command
         .args(["-c", &pod.script])

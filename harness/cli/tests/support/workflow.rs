@@ -319,3 +319,16 @@ pub fn run_composite(
         code,
     }
 }
+
+/// `PATH` with the folder of the `konform` under test first, as a CI job
+/// that installed it would have it.
+pub fn path_with_konform() -> String {
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_konform"))
+        .parent()
+        .expect("binary folder");
+    format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
