@@ -777,7 +777,10 @@ fn check_body(
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod unit_tests {
     use super::*;
 
     fn expected(entries: &[(Option<&str>, Option<&str>)]) -> Vec<ExpectedError> {
