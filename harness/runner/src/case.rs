@@ -23,7 +23,7 @@ use konform_model::report::{
     StepRole, Verdict,
 };
 use konform_model::suite::{Attribution, Case, Step};
-use konform_suite::template::{self, Namespace, Var};
+use konform_suite::template::{self, Namespace, RenderError, Var};
 use serde_json::Value;
 
 use crate::checks::ResponseView;
@@ -89,13 +89,13 @@ impl CaseState<'_> {
 
     /// Renders a JSON value. Unique values are generated first so the
     /// lookup itself can stay immutable.
-    fn render(&mut self, value: &Value) -> Result<Value, String> {
+    fn render(&mut self, value: &Value) -> Result<Value, RenderError> {
         self.prepare_unique(value);
         let lookup = |v: &Var| self.peek(v);
-        template::render_value(value, &lookup).map_err(|e| e.to_string())
+        template::render_value(value, &lookup)
     }
 
-    fn render_str(&mut self, s: &str) -> Result<String, String> {
+    fn render_str(&mut self, s: &str) -> Result<String, RenderError> {
         match self.render(&Value::String(s.to_string()))? {
             Value::String(s) => Ok(s),
             other => Ok(other.to_string()),
@@ -426,8 +426,8 @@ fn prefix(stop: Stop, label: &str) -> Stop {
 }
 
 /// A suite-side problem building the request (`error` of kind `fixture`).
-fn fixture(message: String) -> Stop {
-    Stop::Error(ErrorKind::Fixture, message)
+fn fixture(error: impl std::fmt::Display) -> Stop {
+    Stop::Error(ErrorKind::Fixture, error.to_string())
 }
 
 async fn build_request(state: &mut CaseState<'_>, step: &Step) -> Result<OutgoingRequest, Stop> {

@@ -12,6 +12,7 @@ use konform_model::suite::{
 use serde_json::{Value, json};
 
 pub use konform_suite::attribution::Attributor;
+pub use konform_suite::template::RenderError;
 
 use crate::compiled::Compiled;
 
@@ -40,6 +41,43 @@ impl CheckResult {
     }
 }
 
+/// Why a response body cannot be read as JSON.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("response body is empty")]
+    Empty,
+    #[error("response body is not well-formed UTF-8 JSON: {0}")]
+    NotJson(#[source] serde_json::Error),
+}
+
+/// Why a check could not be carried out (recorded as a `fixture` error).
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("regular expression `{pattern}` does not compile: {source}")]
+    Regex {
+        pattern: String,
+        #[source]
+        source: regex::Error,
+    },
+    #[error("regular expression `{0}` was not compiled")]
+    RegexNotCompiled(String),
+    #[error("JSONPath `{path}` does not parse: {source}")]
+    JsonPath {
+        path: String,
+        #[source]
+        source: serde_json_path::ParseError,
+    },
+    #[error("JSONPath `{0}` was not compiled")]
+    JsonPathNotCompiled(String),
+    #[error("body check has neither `pointer` nor `path`")]
+    NoLocation,
+}
+
+/// Renders a template value for a check (the runner's or re-judge's templates).
+pub type Render<'r> = dyn FnMut(&Value) -> Result<Value, RenderError> + 'r;
+
 /// The response as the checks see it.
 pub struct ResponseView<'a> {
     pub status: u16,
@@ -49,12 +87,11 @@ pub struct ResponseView<'a> {
 
 impl ResponseView<'_> {
     /// The body parsed as JSON.
-    pub fn json(&self) -> Result<Value, String> {
+    pub fn json(&self) -> Result<Value, BodyError> {
         if self.body.is_empty() {
-            return Err("response body is empty".into());
+            return Err(BodyError::Empty);
         }
-        serde_json::from_slice(self.body)
-            .map_err(|e| format!("response body is not well-formed UTF-8 JSON: {e}"))
+        serde_json::from_slice(self.body).map_err(BodyError::NotJson)
     }
 
     fn header(&self, name: &str) -> Option<String> {
@@ -150,7 +187,7 @@ pub fn check(
     response: &ResponseView<'_>,
     compiled: &Compiled,
     attr: &Attributor<'_>,
-    render: &mut dyn FnMut(&Value) -> Result<Value, String>,
+    render: &mut Render<'_>,
 ) -> CheckResult {
     let mut result = CheckResult::default();
     if let Some(status) = &expect.status {
@@ -180,7 +217,7 @@ pub fn check(
                 result.outcomes.push(outcome);
             }
             Err(e) => {
-                result.error = Some((ErrorKind::Fixture, e));
+                result.error = Some((ErrorKind::Fixture, e.to_string()));
                 return result;
             }
         }
@@ -217,7 +254,7 @@ pub fn check(
                     result.outcomes.push(outcome);
                 }
                 Err(e) => {
-                    result.error = Some((ErrorKind::Fixture, e));
+                    result.error = Some((ErrorKind::Fixture, e.to_string()));
                     return result;
                 }
             }
@@ -304,7 +341,7 @@ fn well_formed(
             Err(e) => {
                 outcome.passed = false;
                 outcome.received = Some(json!(media_type.clone()));
-                outcome.message = Some(e);
+                outcome.message = Some(e.to_string());
             }
         }
     }
@@ -375,8 +412,8 @@ fn check_header(
     check: &HeaderCheck,
     headers: &HeaderMap,
     compiled: &Compiled,
-    render: &mut dyn FnMut(&Value) -> Result<Value, String>,
-) -> Result<AssertionOutcome, String> {
+    render: &mut Render<'_>,
+) -> Result<AssertionOutcome, CheckError> {
     let values = header_values(headers, &check.name);
     let received = match values.as_slice() {
         [] => Value::Null,
@@ -423,24 +460,23 @@ fn check_header(
 fn regex_for<'c>(
     pattern: &str,
     compiled: &'c Compiled,
-    render: &mut dyn FnMut(&Value) -> Result<Value, String>,
-) -> Result<std::borrow::Cow<'c, regex::Regex>, String> {
+    render: &mut Render<'_>,
+) -> Result<std::borrow::Cow<'c, regex::Regex>, CheckError> {
     if pattern.contains("{{") {
         let rendered = render_string(render, pattern)?;
-        let re = regex::Regex::new(&rendered)
-            .map_err(|e| format!("regular expression `{rendered}` does not compile: {e}"))?;
+        let re = regex::Regex::new(&rendered).map_err(|source| CheckError::Regex {
+            pattern: rendered.clone(),
+            source,
+        })?;
         return Ok(std::borrow::Cow::Owned(re));
     }
     compiled
         .regex(pattern)
         .map(std::borrow::Cow::Borrowed)
-        .ok_or_else(|| format!("regular expression `{pattern}` was not compiled"))
+        .ok_or_else(|| CheckError::RegexNotCompiled(pattern.to_string()))
 }
 
-fn render_string(
-    render: &mut dyn FnMut(&Value) -> Result<Value, String>,
-    template: &str,
-) -> Result<String, String> {
+fn render_string(render: &mut Render<'_>, template: &str) -> Result<String, RenderError> {
     Ok(match render(&Value::String(template.to_string()))? {
         Value::String(s) => s,
         other => other.to_string(),
@@ -697,8 +733,8 @@ fn check_body(
     check: &BodyCheck,
     json: &Value,
     compiled: &Compiled,
-    render: &mut dyn FnMut(&Value) -> Result<Value, String>,
-) -> Result<AssertionOutcome, String> {
+    render: &mut Render<'_>,
+) -> Result<AssertionOutcome, CheckError> {
     let (location, nodes): (String, Vec<&Value>) = if let Some(pointer) = &check.pointer {
         (
             if pointer.is_empty() {
@@ -711,17 +747,21 @@ fn check_body(
     } else if let Some(path) = &check.path {
         if path.contains("{{") {
             let rendered = render_string(&mut *render, path)?;
-            let parsed = serde_json_path::JsonPath::parse(&rendered)
-                .map_err(|e| format!("JSONPath `{rendered}` does not parse: {e}"))?;
+            let parsed = serde_json_path::JsonPath::parse(&rendered).map_err(|source| {
+                CheckError::JsonPath {
+                    path: rendered.clone(),
+                    source,
+                }
+            })?;
             (rendered, parsed.query(json).all())
         } else {
             let compiled_path = compiled
                 .json_path(path)
-                .ok_or_else(|| format!("JSONPath `{path}` was not compiled"))?;
+                .ok_or_else(|| CheckError::JsonPathNotCompiled(path.clone()))?;
             (path.clone(), compiled_path.query(json).all())
         }
     } else {
-        return Err("body check has neither `pointer` nor `path`".into());
+        return Err(CheckError::NoLocation);
     };
     let is_path = check.path.is_some();
     let received = || match nodes.as_slice() {
@@ -777,7 +817,10 @@ fn check_body(
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod unit_tests {
     use super::*;
 
     fn expected(entries: &[(Option<&str>, Option<&str>)]) -> Vec<ExpectedError> {

@@ -44,7 +44,7 @@ pub fn judge(
     view: &ResponseView<'_>,
     compiled: &Compiled,
     attribution: &Attribution,
-    render: &mut dyn FnMut(&Value) -> Result<Value, String>,
+    render: &mut checks::Render<'_>,
 ) -> JudgedStep {
     let attr = Attributor {
         // A cleanup or precondition step verifies nothing.

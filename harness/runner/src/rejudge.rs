@@ -473,13 +473,12 @@ impl Replay<'_> {
                 &this.suite.manifest.attribution,
                 &mut |v: &Value| {
                     let lookup = |var: &Var| this.lookup(var);
-                    template::render_value(v, &lookup).map_err(|e| {
-                        if let template::RenderError::Undefined(u) = &e
+                    template::render_value(v, &lookup).inspect_err(|e| {
+                        if let template::RenderError::Undefined(u) = e
                             && u.var.ns == Namespace::Unique
                         {
                             this.underivable = Some(format!("{} cannot be re-derived", u.var));
                         }
-                        e.to_string()
                     })
                 },
             )

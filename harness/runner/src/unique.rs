@@ -5,9 +5,27 @@
 
 use std::collections::HashMap;
 
-use konform_suite::generator::{Generator, SplitMix64};
+use konform_suite::generator::{Generator, PatternError, SplitMix64};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+/// A generator pattern of the suite that does not parse.
+#[derive(Debug, thiserror::Error)]
+#[error("generator `{kind}`: {source} (at byte {})", source.offset)]
+pub struct GeneratorError {
+    pub kind: String,
+    #[source]
+    pub source: PatternError,
+}
+
+/// A `--seed` that is not a seed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not a seed (up to 16 hex digits, as in run.seed)")]
+pub struct SeedError {
+    pub text: String,
+    #[source]
+    pub source: std::num::ParseIntError,
+}
 
 /// The run's seed and the suite's generators.
 #[derive(Debug, Clone)]
@@ -19,11 +37,16 @@ pub struct UniqueSource {
 impl UniqueSource {
     /// Parses the suite's generator patterns. Err names the first bad one
     /// (`suite lint` reports them with their position first).
-    pub fn new(seed: u64, patterns: &indexmap::IndexMap<String, String>) -> Result<Self, String> {
+    pub fn new(
+        seed: u64,
+        patterns: &indexmap::IndexMap<String, String>,
+    ) -> Result<Self, GeneratorError> {
         let mut generators = HashMap::new();
         for (kind, pattern) in patterns {
-            let g = Generator::parse(pattern)
-                .map_err(|e| format!("generator `{kind}`: {e} (at byte {})", e.offset))?;
+            let g = Generator::parse(pattern).map_err(|source| GeneratorError {
+                kind: kind.clone(),
+                source,
+            })?;
             generators.insert(kind.clone(), g);
         }
         Ok(Self { seed, generators })
@@ -66,9 +89,11 @@ pub fn format_seed(seed: u64) -> String {
 }
 
 /// Parses a seed as given to `--seed` (hex, as the report writes it).
-pub fn parse_seed(text: &str) -> Result<u64, String> {
-    u64::from_str_radix(text.trim().trim_start_matches("0x"), 16)
-        .map_err(|_| format!("`{text}` is not a seed (up to 16 hex digits, as in run.seed)"))
+pub fn parse_seed(text: &str) -> Result<u64, SeedError> {
+    u64::from_str_radix(text.trim().trim_start_matches("0x"), 16).map_err(|source| SeedError {
+        text: text.to_string(),
+        source,
+    })
 }
 
 #[cfg(test)]
@@ -99,6 +124,9 @@ mod tests {
         for seed in [0, 1, u64::MAX, 0x0123_4567_89ab_cdef] {
             assert_eq!(parse_seed(&format_seed(seed)), Ok(seed));
         }
-        assert!(parse_seed("xyz").is_err());
+        assert_eq!(
+            parse_seed("xyz").map_err(|e| e.to_string()),
+            Err("`xyz` is not a seed (up to 16 hex digits, as in run.seed)".to_string())
+        );
     }
 }
