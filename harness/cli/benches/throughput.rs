@@ -34,6 +34,7 @@ fn bench_cases(n: usize) -> Vec<Case> {
             verifies: vec!["BENCH-001".into()],
             fixtures: Default::default(),
             finally: vec![],
+            crawl: None,
             steps: vec![Step {
                 name: None,
                 precondition: false,

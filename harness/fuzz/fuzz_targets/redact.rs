@@ -45,6 +45,7 @@ fn case(text: &str) -> CaseResult {
         failed_requirements: vec![],
         unverified_requirements: vec![],
         duration_ms: 0,
+        crawl: None,
         steps: vec![StepEvidence {
             index: 0,
             name: None,

@@ -2,11 +2,13 @@
 //!
 //! - [`suite`]: the declarative suite format (manifest, requirements, classes, cases, steps).
 //! - [`target`]: the target file (identity, base URL, auth, TLS, fixture overrides).
+//! - [`crawl`]: the crawl of a case (a walk through a hypermedia API) and its coverage.
 //! - [`report`]: the canonical report (verdicts, evidence, per-requirement and per-class results).
 //!
 //! These types are the archived contract between suite authors, the runner and
 //! certification bodies; they carry no behaviour beyond small helpers.
 
+pub mod crawl;
 pub mod report;
 pub mod suite;
 pub mod target;

@@ -296,6 +296,9 @@ pub struct CaseResult {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unverified_requirements: Vec<String>,
     pub duration_ms: u64,
+    /// What the case's crawl covered, within which limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crawl: Option<crate::crawl::CrawlCoverage>,
     /// Every step that was carried out, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<StepEvidence>,

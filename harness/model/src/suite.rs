@@ -301,7 +301,11 @@ pub struct Case {
     /// Case fixtures; they shadow suite fixtures of the same name.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub fixtures: IndexMap<String, Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<Step>,
+    /// A walk through a hypermedia API, run after `steps` (`crate::crawl`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crawl: Option<crate::crawl::Crawl>,
     /// Cleanup steps: run after `steps` whatever their outcome; they change no verdict.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub finally: Vec<Step>,

@@ -257,6 +257,7 @@ mod tests {
             failed_requirements: vec![],
             unverified_requirements: vec![],
             duration_ms: 0,
+            crawl: None,
             steps: vec![],
         }
     }

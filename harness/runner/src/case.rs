@@ -164,6 +164,29 @@ pub async fn run_case_repetition(case: &Case, ctx: &CaseContext, repetition: u32
                 ),
             ))
         });
+    // The crawl runs after the steps, outside the case timeout: it is
+    // bounded by its request budget and each request by the step timeout.
+    let mut crawl_coverage = None;
+    let outcome = match (&case.crawl, outcome) {
+        (Some(crawl), None) => {
+            let index = case.steps.len();
+            let mut fixtures = ctx.fixtures.clone();
+            fixtures.extend(case.fixtures.iter().map(|(k, v)| (k.clone(), v.clone())));
+            let vars = crate::crawl::Vars {
+                fixtures,
+                captures: state.captures.clone(),
+            };
+            let walked = crate::crawl::run(crawl, ctx, index, vars).await;
+            steps.extend(walked.evidence);
+            crawl_coverage = Some(walked.coverage);
+            match (walked.failure, walked.error) {
+                (Some(why), _) => Some((index, Stop::Fail(format!("crawl: {why}")))),
+                (None, Some((kind, why))) => Some((index, Stop::Error(kind, why))),
+                (None, None) => None,
+            }
+        }
+        (_, outcome) => outcome,
+    };
     let stopped_at = outcome.as_ref().map(|(i, _)| *i);
     if !case.finally.is_empty() {
         let cleanup = run_cleanup(&mut state, &mut steps);
@@ -193,6 +216,7 @@ pub async fn run_case_repetition(case: &Case, ctx: &CaseContext, repetition: u32
         failed_requirements: failed,
         unverified_requirements: unverified,
         duration_ms: started.elapsed().as_millis() as u64,
+        crawl: crawl_coverage,
         steps,
     }
 }
@@ -541,7 +565,7 @@ fn padding_body(size: u64) -> Bytes {
     Bytes::from(body)
 }
 
-fn headers_evidence(headers: &HeaderMap) -> Vec<Header> {
+pub(crate) fn headers_evidence(headers: &HeaderMap) -> Vec<Header> {
     headers
         .iter()
         .map(|(n, v)| Header {
@@ -551,7 +575,7 @@ fn headers_evidence(headers: &HeaderMap) -> Vec<Header> {
         .collect()
 }
 
-fn body_evidence(body: &[u8], limit: usize) -> Option<BodyEvidence> {
+pub(crate) fn body_evidence(body: &[u8], limit: usize) -> Option<BodyEvidence> {
     if body.is_empty() {
         return None;
     }
@@ -566,7 +590,7 @@ fn body_evidence(body: &[u8], limit: usize) -> Option<BodyEvidence> {
 
 /// The request as sent, with the headers the HTTP layer adds from the URL
 /// and the body (`host`, `content-length`).
-fn request_evidence(request: &OutgoingRequest, limit: usize) -> RequestEvidence {
+pub(crate) fn request_evidence(request: &OutgoingRequest, limit: usize) -> RequestEvidence {
     let mut headers = headers_evidence(&request.headers);
     if !request.headers.contains_key(HOST)
         && let Some(host) = request.url.host_str()

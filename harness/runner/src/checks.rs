@@ -408,7 +408,7 @@ fn header_values(headers: &HeaderMap, name: &str) -> Vec<String> {
         .collect()
 }
 
-fn check_header(
+pub(crate) fn check_header(
     check: &HeaderCheck,
     headers: &HeaderMap,
     compiled: &Compiled,
@@ -729,7 +729,7 @@ fn json_equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn check_body(
+pub(crate) fn check_body(
     check: &BodyCheck,
     json: &Value,
     compiled: &Compiled,

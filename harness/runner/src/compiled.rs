@@ -75,6 +75,40 @@ impl Compiled {
                 }
             }
         }
+        for crawl in cases.iter().filter_map(|c| c.crawl.as_ref()) {
+            if let Some(schema) = &crawl.page.schema {
+                references.push(schema);
+            }
+            for h in &crawl.headers {
+                if let Some(p) = &h.matches {
+                    add_regex(p)?;
+                }
+            }
+            let body_checks = crawl
+                .page
+                .item_checks
+                .iter()
+                .chain(crawl.types.iter().flat_map(|t| t.checks.iter()));
+            for b in body_checks {
+                if let Some(p) = &b.matches {
+                    add_regex(p)?;
+                }
+                if let Some(path) = &b.path
+                    && !path.contains("{{")
+                    && !paths.contains_key(path)
+                {
+                    let parsed = JsonPath::parse(path).map_err(|e| CompileError::JsonPath {
+                        path: path.clone(),
+                        message: e.to_string(),
+                    })?;
+                    paths.insert(path.clone(), parsed);
+                }
+            }
+            for rule in &crawl.types {
+                add_regex(&rule.matches)?;
+                references.extend(rule.schemas.iter().map(|s| s.reference.as_str()));
+            }
+        }
         let schemas = CompiledSchemas::compile(schema_files, references)?;
         Ok(Self {
             schemas,

@@ -3,7 +3,8 @@
 //! Data flow: a loaded suite and a connected target go in; [`compiled`]
 //! prepares schemas, patterns and paths once; [`run`] schedules cases;
 //! [`case`] carries out each case's steps through [`exchange`] and judges
-//! each response with [`judge_step`] (the rule) over [`checks`]; [`redact`]
+//! each response with [`judge_step`] (the rule) over [`checks`]; a case's
+//! [`crawl`] walks a hypermedia API after its steps; [`redact`]
 //! scrubs the evidence; [`events`] tell reporters what happened.
 //! [`rejudge`] applies the same step judgement to a report's recorded
 //! evidence. Judging requirements and classes and writing the report is
@@ -13,6 +14,7 @@ pub mod case;
 pub mod checks;
 pub mod claims;
 pub mod compiled;
+pub mod crawl;
 pub mod events;
 pub mod exchange;
 pub mod judge_step;

@@ -144,7 +144,7 @@ pub fn rejudge(
                 ));
                 Verdict::Error
             }
-            Judged::Undecidable(why) => {
+            Judged::Undecidable(why) | Judged::Walk(why) => {
                 out.not_rejudgeable.push((case.id.clone(), why));
                 recorded.verdict
             }
@@ -302,6 +302,10 @@ enum Judged {
     /// Redacted values (personal data without the key, secrets) decide the
     /// case; `assertions` could not be re-judged.
     Redacted { why: String, assertions: usize },
+    /// A crawl decides the case: its verdict rests on every response of the
+    /// walk, of which the report keeps the findings and the counts only, so
+    /// the recorded verdict stands on the report's seal and signatures.
+    Walk(String),
 }
 
 fn judge_case(
@@ -311,6 +315,11 @@ fn judge_case(
     suite: &LoadedSuite,
     compiled: &Compiled,
 ) -> Judged {
+    if case.crawl.is_some() && recorded.crawl.is_some() {
+        return Judged::Walk(
+            "a crawl keeps only its findings and counts; its verdict stands on the seal".into(),
+        );
+    }
     let claimed = report.target.claimed_classes.contains(&case.class);
     let filter = &report.run.class_filter;
     if !claimed || (!filter.is_empty() && !filter.contains(&case.class)) {

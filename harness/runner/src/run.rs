@@ -61,6 +61,7 @@ fn skipped(case: &Case, reason: String) -> CaseResult {
         failed_requirements: vec![],
         unverified_requirements: vec![],
         duration_ms: 0,
+        crawl: None,
         steps: vec![],
     }
 }

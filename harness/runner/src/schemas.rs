@@ -30,6 +30,12 @@ pub struct SchemaError {
 pub struct Violation {
     pub instance_path: String,
     pub message: String,
+    /// Where the violated keyword is: its absolute location when the schema
+    /// has one (`…/oparl/1.1/schemas.json#/$defs/ags/pattern`), else its
+    /// location in the schema.
+    pub keyword: String,
+    /// The member a `required` keyword misses.
+    pub missing: Option<String>,
 }
 
 impl CompiledSchemas {
@@ -83,6 +89,16 @@ impl CompiledSchemas {
                 .map(|e| Violation {
                     instance_path: e.instance_path().to_string(),
                     message: e.to_string(),
+                    keyword: e
+                        .absolute_keyword_location()
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|| e.schema_path().to_string()),
+                    missing: match e.kind() {
+                        jsonschema::error::ValidationErrorKind::Required { property } => {
+                            property.as_str().map(str::to_string)
+                        }
+                        _ => None,
+                    },
                 })
                 .collect(),
         )
@@ -108,11 +124,22 @@ mod tests {
         .unwrap();
         let ok = schemas.validate("mw/schemas.json#/$defs/Adresse", &json!({"plz": "01067"}));
         assert_eq!(ok, Some(vec![]));
+        let missing = schemas
+            .validate("mw/schemas.json#/$defs/Adresse", &json!({}))
+            .unwrap();
+        assert_eq!(missing[0].missing.as_deref(), Some("plz"));
         let bad = schemas
             .validate("mw/schemas.json#/$defs/Adresse", &json!({"plz": "1067"}))
             .unwrap();
         assert_eq!(bad.len(), 1);
         assert_eq!(bad[0].instance_path, "/plz");
+        // The keyword is located where it is written, behind the `$ref`s.
+        assert!(
+            bad[0].keyword.contains("common/defs.json")
+                && bad[0].keyword.ends_with("/$defs/Plz/pattern"),
+            "{}",
+            bad[0].keyword
+        );
     }
 
     #[test]

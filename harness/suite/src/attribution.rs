@@ -117,8 +117,51 @@ pub fn step_requirements(case: &Case, step: &Step, suite: &Attribution) -> BTree
 /// Every requirement the checks of `case` are attributed to, in step order
 /// (not counting the well-formed check, which only exists at run time).
 pub fn case_requirements(case: &Case, suite: &Attribution) -> BTreeSet<String> {
-    case.steps
+    let mut all: BTreeSet<String> = case
+        .steps
         .iter()
         .flat_map(|s| step_requirements(case, s, suite))
+        .collect();
+    if let Some(crawl) = &case.crawl {
+        all.extend(crawl_requirements(crawl));
+    }
+    all
+}
+
+/// Every requirement a crawl's checks name (each check of a crawl says
+/// what it verifies; none inherits the case's list).
+pub fn crawl_requirements(crawl: &konform_model::crawl::Crawl) -> BTreeSet<String> {
+    let c = &crawl.checks;
+    let own = [
+        &c.entry,
+        &c.json,
+        &c.known_type,
+        &c.page,
+        &c.next,
+        &c.no_duplicates,
+        &c.stable_order,
+        &c.in_list,
+        &c.at_id,
+        &c.same_at_id,
+        &c.query_kept,
+    ];
+    let body = crawl
+        .page
+        .item_checks
+        .iter()
+        .chain(crawl.types.iter().flat_map(|t| t.checks.iter()))
+        .filter_map(|b| b.verifies.as_ref());
+    let headers = crawl.headers.iter().filter_map(|h| h.verifies.as_ref());
+    let schemas = crawl
+        .types
+        .iter()
+        .flat_map(|t| t.schemas.iter())
+        .flat_map(|s| std::iter::once(&s.verifies).chain(s.blame.iter().map(|b| &b.verifies)));
+    own.into_iter()
+        .chain(body)
+        .chain(headers)
+        .chain(schemas)
+        .flatten()
+        .cloned()
         .collect()
 }

@@ -439,6 +439,7 @@ fn build_case(
         verifies,
         fixtures: probe.fixtures.clone(),
         steps,
+        crawl: None,
         finally: probe.finally.clone(),
     }
 }
@@ -532,6 +533,7 @@ impl Convention {
             verifies: verifies.to_vec(),
             fixtures: probe.fixtures.clone(),
             steps,
+            crawl: None,
             finally: probe.finally.clone(),
         })
     }

@@ -287,6 +287,7 @@ mod tests {
             failed_requirements: vec![],
             unverified_requirements: vec![],
             duration_ms: 0,
+            crawl: None,
             steps: vec![StepEvidence {
                 index: 0,
                 name: None,
