@@ -3,10 +3,12 @@
 //! - [`suite`]: the declarative suite format (manifest, requirements, classes, cases, steps).
 //! - [`target`]: the target file (identity, base URL, auth, TLS, fixture overrides).
 //! - [`report`]: the canonical report (verdicts, evidence, per-requirement and per-class results).
+//! - [`politeness`]: limits on how hard a run loads a target (suite defaults and ceiling, target file, CLI).
 //!
 //! These types are the archived contract between suite authors, the runner and
 //! certification bodies; they carry no behaviour beyond small helpers.
 
+pub mod politeness;
 pub mod report;
 pub mod suite;
 pub mod target;
