@@ -145,7 +145,11 @@ impl RunPoliteness {
         let mut text = format!(
             "at most {} request{} in flight per host",
             self.max_in_flight_per_host,
-            if self.max_in_flight_per_host == 1 { "" } else { "s" }
+            if self.max_in_flight_per_host == 1 {
+                ""
+            } else {
+                "s"
+            }
         );
         if let Some(rate) = self.requests_per_second {
             text.push_str(&format!(", {rate} per second"));
@@ -164,7 +168,11 @@ impl RunPoliteness {
             text.push_str(&format!(
                 ", {} Retry-After pause{} ({} ms)",
                 self.retry_after_pauses,
-                if self.retry_after_pauses == 1 { "" } else { "s" },
+                if self.retry_after_pauses == 1 {
+                    ""
+                } else {
+                    "s"
+                },
                 self.retry_after_pause_ms
             ));
         }

@@ -40,8 +40,7 @@ pub async fn from_service_description(
         body_limit: 1024 * 1024,
     };
     let budget = crate::exchange::BodyBudget::new(limits.body_limit, limits.body_limit);
-    let (result, _) =
-        perform_with(conn.client(), gate, &budget, timeout, &request, limits).await;
+    let (result, _) = perform_with(conn.client(), gate, &budget, timeout, &request, limits).await;
     let response = result.map_err(|e| format!("service description: {e}"))?;
     if response.status != 200 {
         return Err(format!("service description: status {}", response.status));

@@ -123,9 +123,7 @@ pub fn resolve(
         ceiling: Option<T>,
         choices: [(Chooser, Option<T>); 3],
     ) -> Result<Option<T>, AboveCeiling> {
-        let Some((chooser, value)) = choices
-            .into_iter()
-            .find_map(|(who, v)| v.map(|v| (who, v)))
+        let Some((chooser, value)) = choices.into_iter().find_map(|(who, v)| v.map(|v| (who, v)))
         else {
             return Ok(ceiling);
         };
@@ -332,9 +330,11 @@ impl Politeness {
 
     fn take_from_budget(&self) -> Result<(), BudgetExhausted> {
         let budget = self.limits.request_budget;
-        let taken = self.sent.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-            budget.is_none_or(|b| n < b).then_some(n + 1)
-        });
+        let taken = self
+            .sent
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                budget.is_none_or(|b| n < b).then_some(n + 1)
+            });
         match (taken, budget) {
             (Err(_), Some(budget)) => {
                 self.refused.fetch_add(1, Ordering::SeqCst);
@@ -498,13 +498,20 @@ mod tests {
 
     #[test]
     fn nothing_chosen_is_the_default_rule() {
-        let limits = resolve(&SuitePoliteness::default(), &Choice::default(), &Choice::default())
-            .unwrap();
+        let limits = resolve(
+            &SuitePoliteness::default(),
+            &Choice::default(),
+            &Choice::default(),
+        )
+        .unwrap();
         assert_eq!(limits, PolitenessLimits::DEFAULT);
         let gate = Politeness::new(limits, 8);
         assert_eq!(gate.in_flight_limit(&url("http://127.0.0.1:8080/")), 8);
         assert_eq!(gate.in_flight_limit(&url("http://localhost/")), 8);
-        assert_eq!(gate.in_flight_limit(&url("https://ris.example.de/oparl")), 2);
+        assert_eq!(
+            gate.in_flight_limit(&url("https://ris.example.de/oparl")),
+            2
+        );
     }
 
     #[test]
