@@ -167,6 +167,8 @@ fn main() {
                 konform_runner::exchange::BodyBudget::DEFAULT_BYTES,
                 10 * 1024 * 1024,
             ),
+            // Loopback, at most 8 jobs: the gate only counts, as in a default run.
+            politeness: Arc::new(konform_runner::Politeness::unlimited(8)),
         });
         // The bare loop validates with the same schema, compiled the same way.
         let schema = serde_json::json!({

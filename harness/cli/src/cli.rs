@@ -154,6 +154,21 @@ pub struct RunArgs {
     /// Cases run at the same time (at least 1).
     #[arg(long, short, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub jobs: Option<usize>,
+    /// Requests in flight at the same time to one host (at least 1), within
+    /// the suite's ceiling; overrides the target file's `politeness`.
+    /// Default: the suite's, else `--jobs` for a loopback host and 2 for any other.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_in_flight: Option<u32>,
+    /// Requests started per second to one host, evenly spaced (e.g. `0.5`:
+    /// one every two seconds), within the suite's ceiling. Default: the
+    /// target file's, else the suite's, else no rate limit.
+    #[arg(long, value_name = "R", value_parser = parse_rate)]
+    pub rate: Option<f64>,
+    /// Requests the run may send in all, per suite (at least 1), within the
+    /// suite's ceiling; once spent, the remaining cases are an error of kind
+    /// `budget`. Default: the target file's, else the suite's, else none.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_budget: Option<u64>,
     /// Run only a deterministic slice of the cases (by case id), e.g. `2/4`;
     /// merge the shard reports with `konform report merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
@@ -297,6 +312,16 @@ pub enum ReferenceCommand {
 }
 
 /// Parses `K/N` with 1 <= K <= N.
+/// A rate in requests per second: a finite number greater than 0.
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!(
+            "`{s}`: expected requests per second, a number greater than 0 (e.g. 2 or 0.5)"
+        )),
+    }
+}
+
 fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     let (k, n) = s
         .split_once('/')

@@ -14,8 +14,8 @@ use konform_model::report::{Report, TargetInfo};
 use konform_model::target::{Identity, TargetFile, TlsConfig};
 use konform_reference::{AuthMode, RunningReference, ServeOptions};
 use konform_runner::{
-    CancellationToken, CaseContext, CaseLimits, Compiled, EventSink, RunSettings, UniqueSource,
-    run_cases,
+    CancellationToken, CaseContext, CaseLimits, Compiled, EventSink, Politeness, RunSettings,
+    UniqueSource, run_cases,
 };
 use konform_suite::{LoadedSuite, SchemaSet};
 
@@ -51,6 +51,9 @@ pub struct SessionOptions {
     /// The target file's known deviations; each report records those that
     /// name a case or requirement of its suite.
     pub known_deviations: Vec<konform_model::target::KnownDeviation>,
+    /// Politeness chosen on the command line (`--max-in-flight`, `--rate`,
+    /// `--request-budget`); each beats the target file's.
+    pub politeness: konform_model::politeness::Politeness,
 }
 
 /// Why a run could not even start.
@@ -81,6 +84,8 @@ pub struct Connected {
     pub fixtures: IndexMap<String, serde_json::Value>,
     pub jobs: Option<usize>,
     pub limits: konform_model::target::Limits,
+    /// The target file's `politeness` (nothing for the embedded reference).
+    pub politeness: konform_model::politeness::Politeness,
     pub reference: Option<RunningReference>,
 }
 
@@ -140,6 +145,7 @@ pub async fn connect_embedded(
         fixtures: IndexMap::new(),
         jobs: None,
         limits: Default::default(),
+        politeness: Default::default(),
         reference: Some(reference),
     })
 }
@@ -156,6 +162,7 @@ pub fn connect_file(file: &TargetFile, base_dir: &Path) -> Result<Connected, Ses
         fixtures: file.fixtures.clone(),
         jobs: file.jobs,
         limits: file.limits.clone(),
+        politeness: file.politeness,
         reference: None,
     })
 }
@@ -211,6 +218,17 @@ pub async fn run_connected(
             .unwrap_or(defaults.body_limit_bytes),
         evidence_limit: EVIDENCE_LIMIT,
     };
+    let jobs = options.jobs.or(connected.jobs).unwrap_or(DEFAULT_JOBS);
+    // Every request of the run passes this gate, the service description's too.
+    let politeness = Arc::new(Politeness::new(
+        konform_runner::politeness::resolve(
+            &defaults.politeness,
+            &connected.politeness,
+            &options.politeness,
+        )
+        .map_err(|e| SessionError::Input(format!("{}: {e}", suite.id())))?,
+        jobs,
+    ));
     let (claimed, claim_source) = match &connected.declared_classes {
         Some((classes, source)) => (classes.clone(), source.to_string()),
         None => match tokio::select! {
@@ -221,6 +239,7 @@ pub async fn run_connected(
             }
             claims = konform_runner::claims::from_service_description(
                 &connected.conn,
+                &politeness,
                 limits.step_timeout,
             ) => claims,
         } {
@@ -269,9 +288,9 @@ pub async fn run_connected(
             konform_runner::exchange::BodyBudget::DEFAULT_BYTES,
             limits.body_limit,
         ),
+        politeness: politeness.clone(),
     });
     let repeat = options.repeat.max(1);
-    let jobs = options.jobs.or(connected.jobs).unwrap_or(DEFAULT_JOBS);
     let settings = RunSettings {
         jobs,
         claimed: claimed.clone(),
@@ -311,5 +330,6 @@ pub async fn run_connected(
             .filter(|d| crate::target_file::matches_suite(d, suite))
             .cloned()
             .collect(),
+        politeness: Some(politeness.record(connected.conn.base_url())),
     }))
 }

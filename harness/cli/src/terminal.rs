@@ -677,6 +677,21 @@ fn summary_counts(s: &mut String, report: &Report, suite: &str, expected: usize,
         sum.skip,
         report.run.duration_ms as f64 / 1000.0
     ));
+    // The limits are shown when they held the run back or cost it requests.
+    if let Some(p) = &report.run.politeness
+        && (p.requests_per_second.is_some()
+            || p.request_budget.is_some()
+            || p.retry_after_pauses > 0
+            || (p.max_in_flight_per_host as usize) < report.run.jobs)
+    {
+        let line = format!("  politeness: {}", p.describe());
+        s.push_str(&if p.requests_refused > 0 {
+            style.paint("33", &line)
+        } else {
+            line
+        });
+        s.push('\n');
+    }
     for class in &report.classes {
         let verdict = match class.verdict {
             ClassVerdict::Conformant => style.paint("32", "conformant"),

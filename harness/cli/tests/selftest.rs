@@ -68,6 +68,8 @@ fn main() {
                 konform_runner::exchange::BodyBudget::DEFAULT_BYTES,
                 defaults.body_limit_bytes,
             ),
+            // Each trial is one case; the loopback rule with room for every test thread.
+            politeness: Arc::new(konform_runner::Politeness::unlimited(64)),
         });
         for case in suite.cases.clone() {
             let (ctx, runtime) = (ctx.clone(), runtime.clone());

@@ -74,7 +74,7 @@ pub struct TargetInfo {
     pub tls_insecure: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RunInfo {
     /// RFC 3339 UTC.
@@ -110,6 +110,74 @@ pub struct RunInfo {
     /// are presented, never a verdict.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub known_deviations: Vec<DeviationResult>,
+    /// The politeness limits that applied to the run and what they did
+    /// (requests sent, refused by the budget, pauses for `Retry-After`).
+    /// Absent in reports written before konform recorded them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub politeness: Option<RunPoliteness>,
+}
+
+/// `run.politeness`: the limits a run kept towards the target and what they did.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RunPoliteness {
+    /// Requests in flight at the same time to the target's host, at most.
+    pub max_in_flight_per_host: u32,
+    /// Requests started per second to one host, evenly spaced; absent: no rate limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_second: Option<f64>,
+    /// Requests the run could send in all; absent: no budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_budget: Option<u64>,
+    /// Requests sent.
+    pub requests_sent: u64,
+    /// Exchanges not sent because the request budget was spent.
+    pub requests_refused: u64,
+    /// Times a `Retry-After` of a 429 or 503 paused every request to its host.
+    pub retry_after_pauses: u64,
+    /// Total time hosts were paused for `Retry-After`, in milliseconds.
+    pub retry_after_pause_ms: u64,
+}
+
+impl RunPoliteness {
+    /// One line: `at most 2 requests in flight per host, 5 per second, budget 1000: 1000 sent, 12 refused, 1 Retry-After pause (1000 ms)`.
+    pub fn describe(&self) -> String {
+        let mut text = format!(
+            "at most {} request{} in flight per host",
+            self.max_in_flight_per_host,
+            if self.max_in_flight_per_host == 1 {
+                ""
+            } else {
+                "s"
+            }
+        );
+        if let Some(rate) = self.requests_per_second {
+            text.push_str(&format!(", {rate} per second"));
+        }
+        if let Some(budget) = self.request_budget {
+            text.push_str(&format!(", budget {budget}"));
+        }
+        text.push_str(&format!(": {} sent", self.requests_sent));
+        if self.requests_refused > 0 {
+            text.push_str(&format!(
+                ", {} refused by the budget",
+                self.requests_refused
+            ));
+        }
+        if self.retry_after_pauses > 0 {
+            text.push_str(&format!(
+                ", {} Retry-After pause{} ({} ms)",
+                self.retry_after_pauses,
+                if self.retry_after_pauses == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                self.retry_after_pause_ms
+            ));
+        }
+        text
+    }
 }
 
 /// A known deviation of the target file and what the run found.
@@ -244,6 +312,9 @@ pub enum ErrorKind {
     /// step expected another status, even after one wait its Retry-After
     /// allowed within the step timeout: nothing could be tested.
     Unavailable,
+    /// The run's request budget was spent before the step's request could
+    /// be sent (`politeness.request_budget`).
+    Budget,
 }
 
 impl ErrorKind {
@@ -262,6 +333,7 @@ impl ErrorKind {
             ErrorKind::Interrupted => "interrupted",
             ErrorKind::Internal => "internal",
             ErrorKind::Unavailable => "unavailable",
+            ErrorKind::Budget => "budget",
         }
     }
 }

@@ -128,6 +128,13 @@ pub struct Defaults {
     /// (`konform_suite::contract_schema`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub schema_from_contract: bool,
+    /// Requests in flight per host, rate and request budget: the defaults
+    /// and the ceiling a target file or `konform run` must stay within.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::politeness::SuitePoliteness::is_empty"
+    )]
+    pub politeness: crate::politeness::SuitePoliteness,
 }
 
 impl Defaults {
@@ -149,6 +156,7 @@ impl Default for Defaults {
             case_timeout_ms: Self::default_case_timeout_ms(),
             body_limit_bytes: Self::default_body_limit(),
             schema_from_contract: false,
+            politeness: Default::default(),
         }
     }
 }

@@ -29,6 +29,13 @@ pub struct TargetFile {
     pub jobs: Option<usize>,
     #[serde(default)]
     pub limits: Limits,
+    /// Requests in flight per host, rate and request budget, within the
+    /// suite's ceiling (`defaults.politeness.ceiling`).
+    #[serde(
+        default,
+        skip_serializing_if = "crate::politeness::Politeness::is_empty"
+    )]
+    pub politeness: crate::politeness::Politeness,
     #[serde(default)]
     pub tls: TlsConfig,
     /// Proxy URL. No proxy is used unless one is given here.

@@ -31,6 +31,8 @@ pub struct ReportInput<'a> {
     /// The target file's known deviations that name a case or requirement
     /// of this suite (`run.known_deviations`, with what the run found).
     pub known_deviations: Vec<konform_model::target::KnownDeviation>,
+    /// The politeness limits that applied and what they did (`run.politeness`).
+    pub politeness: Option<konform_model::report::RunPoliteness>,
 }
 
 /// RFC 3339 UTC timestamp with millisecond precision.
@@ -93,6 +95,7 @@ pub fn assemble(input: ReportInput<'_>) -> Report {
             repeat: input.repeat,
             redaction_key: input.redaction_key,
             known_deviations,
+            politeness: input.politeness,
         },
         cases: input.cases,
         requirements: judgement.requirements,

@@ -207,6 +207,9 @@ pub fn merge(reports: &[Report]) -> Result<Report, MergeError> {
     {
         merged.run.redaction_key = None;
     }
+    // Each shard kept its own limits (the first shard's are shown) and
+    // counted its own requests: the merged run sent what they sent together.
+    merged.run.politeness = merged_politeness(reports);
     merged.cases = cases;
     merged.requirements = judgement.requirements;
     merged.classes = judgement.classes;
@@ -215,6 +218,21 @@ pub fn merge(reports: &[Report]) -> Result<Report, MergeError> {
     // What the merged run found for each deviation, from the merged verdicts.
     merged.run.known_deviations = crate::deviations::reassess(&merged);
     Ok(merged)
+}
+
+/// The shards' `run.politeness` with their counts added up; absent when a
+/// shard did not record it.
+fn merged_politeness(reports: &[Report]) -> Option<konform_model::report::RunPoliteness> {
+    let mut all = reports.iter().map(|r| r.run.politeness.as_ref());
+    let mut merged = all.next()??.clone();
+    for p in all {
+        let p = p?;
+        merged.requests_sent += p.requests_sent;
+        merged.requests_refused += p.requests_refused;
+        merged.retry_after_pauses += p.retry_after_pauses;
+        merged.retry_after_pause_ms += p.retry_after_pause_ms;
+    }
+    Some(merged)
 }
 
 /// Who was tested: identity and base URL. The embedded reference runs on an

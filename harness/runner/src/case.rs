@@ -30,6 +30,7 @@ use crate::checks::ResponseView;
 use crate::compiled::Compiled;
 use crate::exchange::{self, ExchangeLimits, OutgoingRequest};
 use crate::judge_step::{self, StepStop};
+use crate::politeness::CaseClock;
 use crate::unique::UniqueSource;
 use konform_suite::attribution::step_requirements;
 
@@ -60,6 +61,10 @@ pub struct CaseContext {
     pub unique: UniqueSource,
     /// Memory for response bodies in flight, shared by all cases of the run.
     pub body_budget: exchange::BodyBudget,
+    /// The run's politeness gate, which every exchange passes
+    /// ([`exchange::perform`]): requests in flight per host, rate,
+    /// `Retry-After` pauses and the request budget.
+    pub politeness: Arc<crate::politeness::Politeness>,
 }
 
 /// Outcome of a step that ends the case early.
@@ -148,9 +153,17 @@ pub async fn run_case_repetition(case: &Case, ctx: &CaseContext, repetition: u32
         unique: HashMap::new(),
     };
     let mut steps = Vec::new();
-    let outcome = tokio::time::timeout(ctx.limits.case_timeout, run_steps(&mut state, &mut steps))
+    // The case's time limit does not run while it waits at the politeness gate.
+    let clock = CaseClock::new(ctx.limits.case_timeout);
+    let outcome = clock
+        .scope(async {
+            tokio::select! {
+                outcome = run_steps(&mut state, &mut steps) => Ok(outcome),
+                () = clock.expired() => Err(()),
+            }
+        })
         .await
-        .unwrap_or_else(|_| {
+        .unwrap_or_else(|()| {
             // Where the time ran out is unknown: charge it to the first step,
             // so every requirement not yet decided is unverified.
             Some((
@@ -189,9 +202,16 @@ pub async fn run_case_repetition(case: &Case, ctx: &CaseContext, repetition: u32
     };
     let stopped_at = outcome.as_ref().map(|(i, _)| *i);
     if !case.finally.is_empty() {
-        let cleanup = run_cleanup(&mut state, &mut steps);
         // Cleanup gets its own time limit: the case's may already be spent.
-        let _ = tokio::time::timeout(ctx.limits.case_timeout, cleanup).await;
+        let clock = CaseClock::new(ctx.limits.case_timeout);
+        clock
+            .scope(async {
+                tokio::select! {
+                    () = run_cleanup(&mut state, &mut steps) => {}
+                    () = clock.expired() => {}
+                }
+            })
+            .await;
     }
     let attributed = attribution_of(case, &ctx.attribution, &steps, stopped_at);
     let (verdict, reason, error_kind) = match outcome.map(|(_, s)| s) {
@@ -336,10 +356,10 @@ async fn run_step(
         timeout: ctx.limits.step_timeout,
         body_limit: ctx.limits.body_limit,
     };
-    let (mut result, mut elapsed) =
-        exchange::perform(ctx.conn.client(), &request, limits, &ctx.body_budget).await;
+    let (mut result, mut elapsed) = exchange::perform(ctx, &request, limits).await;
     // One wait for a target that says when it can serve again, if the wait
-    // fits in the step timeout.
+    // fits in the step timeout. The gate has paused every other request to
+    // the host for as long (`exchange::perform`).
     let mut waited = None;
     if let Ok(first) = &result
         && exchange::unexpectedly_unavailable(step.expect.status.as_ref(), first.status)
@@ -351,8 +371,7 @@ async fn run_step(
             timeout: limits.timeout - elapsed - wait,
             ..limits
         };
-        let (again, took) =
-            exchange::perform(ctx.conn.client(), &request, rest, &ctx.body_budget).await;
+        let (again, took) = exchange::perform(ctx, &request, rest).await;
         waited = Some((first.status, wait));
         elapsed += wait + took;
         result = again;

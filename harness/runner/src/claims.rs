@@ -8,11 +8,14 @@ use konform_connection::TargetConnection;
 use konform_model::suite::AuthChoice;
 use serde_json::Value;
 
-use crate::exchange::{ExchangeLimits, OutgoingRequest, perform};
+use crate::exchange::{ExchangeLimits, OutgoingRequest, perform_with};
+use crate::politeness::Politeness;
 
-/// Reads the claimed classes from the service description.
+/// Reads the claimed classes from the service description, through the
+/// run's politeness gate (the request counts against its budget).
 pub async fn from_service_description(
     conn: &TargetConnection,
+    gate: &Politeness,
     timeout: Duration,
 ) -> Result<Vec<String>, String> {
     let url = conn.url_for("/").map_err(|e| e.to_string())?;
@@ -37,7 +40,7 @@ pub async fn from_service_description(
         body_limit: 1024 * 1024,
     };
     let budget = crate::exchange::BodyBudget::new(limits.body_limit, limits.body_limit);
-    let (result, _) = perform(conn.client(), &request, limits, &budget).await;
+    let (result, _) = perform_with(conn.client(), gate, &budget, timeout, &request, limits).await;
     let response = result.map_err(|e| format!("service description: {e}"))?;
     if response.status != 200 {
         return Err(format!("service description: status {}", response.status));

@@ -6,6 +6,12 @@
 //! 429 that the step did not expect, whose `Retry-After` asks for a wait that
 //! fits in the step timeout, is waited for once ([`unavailable`],
 //! [`retry_after`]); a target still unavailable is an `error`, never a fail.
+//!
+//! Every exchange passes the run's politeness gate ([`crate::politeness`])
+//! before it is sent: [`perform`] is the one way a step kind sends a request.
+//! A 429 or 503 with `Retry-After` pauses every request to its host (at most
+//! for the step timeout), and a request the budget no longer allows is not
+//! sent ([`ExchangeError::Budget`]).
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -15,6 +21,8 @@ use bytes::Bytes;
 use http::{HeaderMap, Method};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
+
+use crate::politeness::Politeness;
 
 /// A request ready to go on the wire.
 #[derive(Debug, Clone)]
@@ -48,6 +56,8 @@ pub enum ExchangeError {
     BodyIncomplete { received: u64, reason: String },
     #[error("request failed: {0}")]
     Other(String),
+    #[error("request budget of {budget} exhausted; the request was not sent")]
+    Budget { budget: u64 },
 }
 
 impl ExchangeError {
@@ -60,6 +70,7 @@ impl ExchangeError {
             ExchangeError::Timeout(_) => ErrorKind::Timeout,
             ExchangeError::BodyTooLarge { .. } => ErrorKind::TooLarge,
             ExchangeError::BodyIncomplete { .. } => ErrorKind::Truncated,
+            ExchangeError::Budget { .. } => ErrorKind::Budget,
         }
     }
 }
@@ -141,14 +152,47 @@ impl BodyBudget {
     }
 }
 
-/// Sends `request` and reads the whole response, within `limits`, holding
-/// room in `budget` while the body is read.
+/// Sends `request` for a case of the run in `ctx` and reads the whole
+/// response, within `limits`: through the run's politeness gate
+/// (`ctx.politeness`), holding room in the run's body budget while the body
+/// is read. The duration is that of the exchange, without the wait at the gate.
 pub async fn perform(
-    client: &reqwest::Client,
+    ctx: &crate::CaseContext,
     request: &OutgoingRequest,
     limits: ExchangeLimits,
-    budget: &BodyBudget,
 ) -> (Result<ReceivedResponse, ExchangeError>, Duration) {
+    perform_with(
+        ctx.conn.client(),
+        &ctx.politeness,
+        &ctx.body_budget,
+        ctx.limits.step_timeout,
+        request,
+        limits,
+    )
+    .await
+}
+
+/// [`perform`] with its parts named: `gate` admits the request, a
+/// `Retry-After` pauses the host for at most `max_pause`.
+pub(crate) async fn perform_with(
+    client: &reqwest::Client,
+    gate: &Politeness,
+    budget: &BodyBudget,
+    max_pause: Duration,
+    request: &OutgoingRequest,
+    limits: ExchangeLimits,
+) -> (Result<ReceivedResponse, ExchangeError>, Duration) {
+    let admitted = match gate.admit(&request.url).await {
+        Ok(admitted) => admitted,
+        Err(refused) => {
+            return (
+                Err(ExchangeError::Budget {
+                    budget: refused.budget,
+                }),
+                Duration::ZERO,
+            );
+        }
+    };
     let started = Instant::now();
     let result = tokio::time::timeout(
         limits.timeout,
@@ -156,6 +200,13 @@ pub async fn perform(
     )
     .await
     .unwrap_or_else(|_| Err(ExchangeError::Timeout(limits.timeout.as_millis() as u64)));
+    if let Ok(response) = &result
+        && unavailable(response.status)
+        && let Some(wait) = retry_after(&response.headers, SystemTime::now())
+    {
+        gate.pause(&request.url, wait.min(max_pause));
+    }
+    drop(admitted);
     (result, started.elapsed())
 }
 

@@ -52,7 +52,9 @@ fn model_round_trip_validates() {
 
     let manifest = json!({"suite": "demo", "version": "1.0.0-rc.1+b", "title": "T", "description": "d",
         "interface": {"name": "demo", "version": "1.0", "openapi": "demo/1.0/openapi.yaml"},
-        "defaults": {"step_timeout_ms": 1, "case_timeout_ms": 2, "body_limit_bytes": 3},
+        "defaults": {"step_timeout_ms": 1, "case_timeout_ms": 2, "body_limit_bytes": 3,
+            "politeness": {"max_in_flight_per_host": 2, "requests_per_second": 0.5,
+                "ceiling": {"max_in_flight_per_host": 4, "requests_per_second": 2, "request_budget": 5000}}},
         "fixtures": {"a": "b"},
         "requirements": [{"id": "R-1", "level": "MAY", "text": "t", "source": "s"}],
         "classes": [{"id": "core", "title": "Core", "requirements": ["R-1"]}],

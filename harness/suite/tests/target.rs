@@ -91,6 +91,11 @@ fn every_model_variant_is_accepted_by_the_schema() {
         fixtures: Default::default(),
         jobs: Some(2),
         limits: Default::default(),
+        politeness: konform_model::politeness::Politeness {
+            max_in_flight_per_host: Some(2),
+            requests_per_second: Some(0.5),
+            request_budget: Some(1000),
+        },
         tls: Default::default(),
         proxy: Some("http://127.0.0.1:3128".into()),
         known_deviations: vec![konform_model::target::KnownDeviation {

@@ -40,6 +40,25 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         }
         None => TargetSpec::Embedded,
     };
+    let politeness = konform_model::politeness::Politeness {
+        max_in_flight_per_host: args.max_in_flight,
+        requests_per_second: args.rate,
+        request_budget: args.request_budget,
+    };
+    // Every suite's politeness ceiling is checked before the first suite
+    // sends a request, not when its turn comes.
+    let target_politeness = match &target {
+        TargetSpec::File { file, .. } => file.politeness,
+        TargetSpec::Embedded => Default::default(),
+    };
+    for suite in &suites {
+        konform_runner::politeness::resolve(
+            &suite.manifest.defaults.politeness,
+            &target_politeness,
+            &politeness,
+        )
+        .map_err(|e| CliError::Input(format!("{}: {e}", suite.id())))?;
+    }
     // Before the first request: a run whose reports cannot be written would
     // only leave its traces in the target's register.
     let removed = konform_report::write::prepare_dir(&args.out).map_err(|e| {
@@ -81,6 +100,7 @@ pub async fn run(args: RunArgs) -> Result<i32, CliError> {
         repeat: args.repeat,
         redaction_key,
         known_deviations,
+        politeness,
     };
     let style = Style::detect(args.color);
     let verbosity = if args.quiet {

@@ -693,6 +693,9 @@ fn run_info(m: &mut Markup, report: &Report) {
     row(m, "Finished", &r.finished_at);
     row(m, "Duration", &format!("{} ms", r.duration_ms));
     row(m, "Cases at a time", &r.jobs.to_string());
+    if let Some(p) = &r.politeness {
+        row(m, "Politeness", &p.describe());
+    }
     if !r.class_filter.is_empty() {
         row(m, "Classes selected", &r.class_filter.join(", "));
     }

@@ -73,6 +73,9 @@ pub fn markdown_with(report: &Report, signature: Option<&SignatureStatus>) -> St
     if report.target.tls_insecure {
         md.push_str("> **TLS certificate checks were switched off for this run.**\n\n");
     }
+    if let Some(p) = &report.run.politeness {
+        let _ = writeln!(md, "**Politeness:** {}\n", esc(&p.describe()));
+    }
     if let Some(status) = signature {
         let icon = if status.verified { "🔏" } else { "⚠️" };
         let _ = writeln!(md, "> {icon} **Signature** {}\n", esc(&status.summary));

@@ -346,13 +346,7 @@ impl<'a> Walk<'a> {
             body_limit: self.ctx.limits.body_limit,
         };
         let started = Instant::now();
-        let (result, _) = exchange::perform(
-            self.ctx.conn.client(),
-            &request,
-            limits,
-            &self.ctx.body_budget,
-        )
-        .await;
+        let (result, _) = exchange::perform(self.ctx, &request, limits).await;
         let mut evidence = StepEvidence {
             index: self.index,
             name: Some(format!("crawl {}", fetch_label(fetch))),
@@ -367,6 +361,12 @@ impl<'a> Walk<'a> {
         };
         let response = match result {
             Ok(r) => r,
+            Err(e) if e.kind() == ErrorKind::Budget => {
+                // The run's request budget (politeness) is spent: the walk
+                // is cut as by its own budget.
+                self.budget_spent = true;
+                return None;
+            }
             Err(e) => {
                 evidence.error = Some(e.to_string());
                 evidence.error_kind = Some(e.kind());
