@@ -479,6 +479,16 @@ async fn files_errors_and_plain_http() {
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let gz = c
+        .get(live["accessUrl"].as_str().unwrap())
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    let packed = gz.bytes().await.unwrap();
+    let inflated = miniz_oxide::inflate::decompress_to_vec(&packed[10..packed.len() - 8]).unwrap();
+    assert_eq!(inflated, got.bytes);
     let dl = get(&c, live["downloadUrl"].as_str().unwrap()).await;
     assert!(
         dl.header("content-disposition")

@@ -10,6 +10,7 @@
 //! after rendering, so that embedded objects, lists and objects at their id
 //! break alike.
 
+mod compression;
 mod data;
 mod faults;
 mod lists;
@@ -23,8 +24,8 @@ use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::header::{
     ACCEPT_RANGES, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, ALLOW,
-    CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, HOST,
-    IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION, RANGE,
+    CONTENT_DISPOSITION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, HOST,
+    IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, LOCATION, RANGE, VARY,
 };
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{Next, from_fn_with_state};
@@ -248,7 +249,8 @@ impl Oparl {
                         }
                     }
                     "Person" => {
-                        if self.on(Fault::PersonWithoutModified) {
+                        // Deleted objects keep modified (2-08): another rule.
+                        if self.on(Fault::PersonWithoutModified) && !deleted {
                             m.remove("modified");
                         }
                         if self.on(Fault::EmptyStringMembers)
@@ -258,7 +260,9 @@ impl Oparl {
                             m.insert("affix".into(), json!(""));
                         }
                     }
-                    "File" => {
+                    // A deleted File keeps its accessUrl so that its 410 can
+                    // be seen; the faults change only the others.
+                    "File" if !deleted => {
                         if self.on(Fault::FileWithoutAccessUrl) {
                             m.remove("accessUrl");
                         } else if self.on(Fault::RelativeAccessUrl)
@@ -555,7 +559,7 @@ fn file_content(st: &Oparl, index: usize, download: bool, headers: &HeaderMap) -
         Some(tags) => tags
             .split(',')
             .map(|t| t.trim().trim_start_matches("W/"))
-            .any(|t| t == etag || t == "*"),
+            .any(|t| t == "*" || t.trim_matches('"').starts_with(etag.trim_matches('"'))),
         None => headers
             .get(IF_MODIFIED_SINCE)
             .and_then(|v| v.to_str().ok())
@@ -567,8 +571,20 @@ fn file_content(st: &Oparl, index: usize, download: bool, headers: &HeaderMap) -
     }
     common.push((CONTENT_TYPE, "application/pdf".to_string()));
     common.push((CONTENT_DISPOSITION, disposition));
+    common.push((VARY, "Accept-Encoding".to_string()));
     let len = content.len();
-    if let Some(range) = headers.get(RANGE).and_then(|v| v.to_str().ok()) {
+    let range = headers.get(RANGE).and_then(|v| v.to_str().ok());
+    if range.is_none()
+        && let Some(coding) = compression::choose(headers)
+    {
+        // A compressed representation has its own entity tag.
+        common.retain(|(name, _)| name != ETAG);
+        let tag = etag.trim_end_matches('"');
+        common.push((ETAG, format!("{tag}-{}\"", coding.name())));
+        common.push((CONTENT_ENCODING, coding.name().to_string()));
+        return header_response(StatusCode::OK, common, coding.encode(&content));
+    }
+    if let Some(range) = range {
         match byte_range(range, len) {
             Some(Some((start, end))) => {
                 common.push((CONTENT_RANGE, format!("bytes {start}-{end}/{len}")));
