@@ -301,6 +301,18 @@ pub enum ReferenceCommand {
         /// Accept requests without a token.
         #[arg(long)]
         open: bool,
+        /// Serve plain HTTP even where the reference serves HTTPS by default
+        /// (OParl).
+        #[arg(long)]
+        no_tls: bool,
+        /// With HTTPS: write the server's self-signed certificate (PEM) to
+        /// FILE, for a target file's `tls.ca_file`.
+        #[arg(long, value_name = "FILE")]
+        ca_out: Option<std::path::PathBuf>,
+        /// Multiply the synthetic data set (OParl; 4 gives over 10,000
+        /// objects in the lists of 1.1).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        scale: u32,
     },
     /// List the embedded reference implementations.
     List,

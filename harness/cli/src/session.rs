@@ -98,6 +98,9 @@ pub async fn connect_embedded(
     let options = ServeOptions {
         auth: AuthMode::reference_tokens(),
         faults: faults.to_vec(),
+        // OParl recommends HTTPS and its suite checks it: such a reference
+        // serves HTTPS with a certificate made at start, trusted below.
+        tls: konform_reference::tls_by_default(&interface.name, &interface.version),
         ..ServeOptions::default()
     };
     let reference = konform_reference::serve(&interface.name, &interface.version, options)
@@ -113,15 +116,29 @@ pub async fn connect_embedded(
         "limited".to_string(),
         Credential::Bearer(konform_reference::LIMITED_TOKEN.to_string()),
     );
+    let ca_file = match &reference.ca_pem {
+        Some(pem) => Some(write_ca_file(pem, reference.addr.port()).map_err(|e| {
+            SessionError::Environment(format!("cannot write the reference's certificate: {e}"))
+        })?),
+        None => None,
+    };
+    let tls = TlsConfig {
+        ca_file: ca_file.as_ref().map(|p| p.to_string_lossy().into_owned()),
+        ..TlsConfig::default()
+    };
     let conn = konform_connection::connect_with(
         &reference.base_url,
         Credential::Bearer(konform_reference::FULL_TOKEN.to_string()),
         profiles,
-        &TlsConfig::default(),
+        &tls,
         None,
         Path::new("."),
-    )
-    .map_err(|e| SessionError::Environment(e.to_string()))?;
+    );
+    // The client read the certificate while connecting; the file can go.
+    if let Some(path) = &ca_file {
+        let _ = std::fs::remove_file(path);
+    }
+    let conn = conn.map_err(|e| SessionError::Environment(e.to_string()))?;
     Ok(Connected {
         conn: Arc::new(conn),
         identity: Identity {
@@ -148,6 +165,23 @@ pub async fn connect_embedded(
         politeness: Default::default(),
         reference: Some(reference),
     })
+}
+
+/// Writes the embedded reference's certificate to a new file in the
+/// temporary folder (created exclusively, so an existing file or link there
+/// is never followed) for the client to trust.
+fn write_ca_file(pem: &str, port: u16) -> std::io::Result<std::path::PathBuf> {
+    use std::io::Write as _;
+    let path = std::env::temp_dir().join(format!(
+        "konform-reference-ca-{}-{port}.pem",
+        std::process::id()
+    ));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    file.write_all(pem.as_bytes())?;
+    Ok(path)
 }
 
 /// Connects to the target described by a target file.

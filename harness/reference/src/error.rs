@@ -18,6 +18,8 @@ pub enum ReferenceError {
         version: String,
         known: String,
     },
+    #[error("cannot set up TLS: {reason}")]
+    Tls { reason: String },
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,

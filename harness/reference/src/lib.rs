@@ -13,6 +13,8 @@ mod error;
 mod faults;
 mod kfz_zulassung;
 mod meldewesen;
+mod oparl;
+mod tls;
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -23,6 +25,12 @@ use tokio::task::JoinHandle;
 
 pub use error::ReferenceError;
 pub use faults::{FaultInfo, Faults};
+
+/// How many objects the external lists of the OParl 1.1 reference hold at
+/// `scale` (the size knob of [`ServeOptions::scale`]).
+pub fn oparl_list_objects(scale: u32) -> usize {
+    oparl::list_objects(scale)
+}
 
 /// Test-only bearer token that carries every scope of every bundled interface.
 pub const FULL_TOKEN: &str = "konform-reference-full";
@@ -65,7 +73,21 @@ pub struct InterfaceEntry {
     /// The scopes granted to [`LIMITED_TOKEN`] (the suites' `limited` profile).
     pub limited_scopes: &'static [&'static str],
     pub faults: &'static [FaultInfo],
-    pub router: fn(AuthMode, Faults) -> axum::Router,
+    pub router: fn(AuthMode, Faults, &RouterOptions) -> axum::Router,
+    /// Whether [`serve`] should use HTTPS unless told otherwise (the
+    /// interface's specification recommends it and its suite checks it).
+    pub tls_by_default: bool,
+}
+
+/// What a router needs to know besides auth and faults: the size of its
+/// data set and whether it is reached over HTTPS (so it can build its own
+/// absolute URLs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouterOptions {
+    /// Multiplier of the synthetic data set (1 = the default size).
+    pub scale: u32,
+    /// The server speaks HTTPS.
+    pub tls: bool,
 }
 
 /// Every embedded reference implementation. A new interface adds one line.
@@ -74,6 +96,8 @@ pub fn registry() -> Vec<InterfaceEntry> {
         meldewesen::entry(),
         elterngeld::entry(),
         kfz_zulassung::entry(),
+        oparl::entry_v10(),
+        oparl::entry_v11(),
     ]
 }
 
@@ -95,6 +119,13 @@ pub struct ServeOptions {
     /// Serve the control route `/_konform/faults` (GET lists the faults that
     /// are on, PUT with a JSON array of names switches them).
     pub control: bool,
+    /// Serve HTTPS with a freshly generated self-signed certificate for
+    /// `localhost` and `127.0.0.1` (see [`RunningReference::ca_pem`]).
+    /// Default `false`; [`tls_by_default`] says what an interface prefers.
+    pub tls: bool,
+    /// Multiplier of the synthetic data set of interfaces that have one
+    /// (OParl); default 1.
+    pub scale: u32,
 }
 
 impl Default for ServeOptions {
@@ -104,6 +135,8 @@ impl Default for ServeOptions {
             auth: AuthMode::reference_tokens(),
             faults: Vec::new(),
             control: false,
+            tls: false,
+            scale: 1,
         }
     }
 }
@@ -113,8 +146,12 @@ impl Default for ServeOptions {
 #[derive(Debug)]
 pub struct RunningReference {
     pub addr: SocketAddr,
-    /// `http://ADDR` without a trailing slash; request paths are appended to it.
+    /// `http://ADDR` (or `https://localhost:PORT` with TLS) without a
+    /// trailing slash; request paths are appended to it.
     pub base_url: String,
+    /// With TLS: the PEM of the self-signed certificate the server presents,
+    /// for the client to trust.
+    pub ca_pem: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -151,6 +188,12 @@ pub fn faults(interface: &str, version: &str) -> Vec<FaultInfo> {
         .unwrap_or_default()
 }
 
+/// Whether the reference implementation of `interface`@`version` is served
+/// over HTTPS by default (false when there is none).
+pub fn tls_by_default(interface: &str, version: &str) -> bool {
+    find(interface, version).is_some_and(|e| e.tls_by_default)
+}
+
 /// Starts the reference implementation of `interface`@`version` and returns
 /// once it accepts connections.
 pub async fn serve(
@@ -171,7 +214,11 @@ pub async fn serve(
         });
     };
     let faults = Faults::parse(interface, version, entry.faults, &opts.faults)?;
-    let mut router = (entry.router)(opts.auth, faults.clone());
+    let router_options = RouterOptions {
+        scale: opts.scale.max(1),
+        tls: opts.tls,
+    };
+    let mut router = (entry.router)(opts.auth, faults.clone(), &router_options);
     if opts.control {
         router = router.merge(control::router(faults));
     }
@@ -189,10 +236,31 @@ pub async fn serve(
             source,
         })?;
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
-            let _ = rx.await;
+    let shutdown = async move {
+        let _ = rx.await;
+    };
+    if opts.tls {
+        let cert = tls::SelfSigned::generate().map_err(|reason| ReferenceError::Tls { reason })?;
+        let acceptor = cert
+            .acceptor()
+            .map_err(|reason| ReferenceError::Tls { reason })?;
+        let listener = tls::TlsListener::new(listener, acceptor);
+        let task = tokio::spawn(async move {
+            let server = axum::serve(listener, router).with_graceful_shutdown(shutdown);
+            if let Err(err) = server.await {
+                eprintln!("konform reference server stopped: {err}");
+            }
         });
+        return Ok(RunningReference {
+            addr,
+            base_url: format!("https://localhost:{}", addr.port()),
+            ca_pem: Some(cert.cert_pem),
+            shutdown: Some(tx),
+            task: Some(task),
+        });
+    }
+    let task = tokio::spawn(async move {
+        let server = axum::serve(listener, router).with_graceful_shutdown(shutdown);
         // An accept loop error ends the server; there is nobody to report it to
         // but the process log.
         if let Err(err) = server.await {
@@ -202,6 +270,7 @@ pub async fn serve(
     Ok(RunningReference {
         addr,
         base_url: format!("http://{addr}"),
+        ca_pem: None,
         shutdown: Some(tx),
         task: Some(task),
     })

@@ -57,8 +57,17 @@ pub async fn run(command: ReferenceCommand) -> Result<i32, CliError> {
             faults,
             open,
             control,
+            no_tls,
+            ca_out,
+            scale,
         } => {
             let (name, version) = parse_interface(&interface)?;
+            let tls = konform_reference::tls_by_default(name, version) && !no_tls;
+            if ca_out.is_some() && !tls {
+                return Err(CliError::Input(format!(
+                    "--ca-out: {interface} is served over plain HTTP here, there is no certificate"
+                )));
+            }
             let options = ServeOptions {
                 bind: SocketAddr::from((Ipv4Addr::LOCALHOST, port.unwrap_or(0))),
                 auth: if open {
@@ -68,6 +77,8 @@ pub async fn run(command: ReferenceCommand) -> Result<i32, CliError> {
                 },
                 faults,
                 control,
+                tls,
+                scale,
             };
             let server = konform_reference::serve(name, version, options)
                 .await
@@ -76,6 +87,22 @@ pub async fn run(command: ReferenceCommand) -> Result<i32, CliError> {
                 "Serving the {name}@{version} reference at {}",
                 server.base_url
             );
+            if let Some(pem) = &server.ca_pem {
+                match &ca_out {
+                    Some(path) => {
+                        std::fs::write(path, pem).map_err(|e| {
+                            CliError::Input(format!("--ca-out {}: {e}", path.display()))
+                        })?;
+                        println!(
+                            "  self-signed certificate written to {} (a target file's tls.ca_file)",
+                            path.display()
+                        );
+                    }
+                    None => println!(
+                        "  HTTPS with a self-signed certificate made at start; --ca-out FILE saves it"
+                    ),
+                }
+            }
             if !open {
                 println!(
                     "  token with every scope:  {}",

@@ -60,11 +60,12 @@ pub fn entry() -> crate::InterfaceEntry {
         limited_scopes: &[SCOPE_LESEN],
         faults: FAULTS,
         router,
+        tls_by_default: false,
     }
 }
 
 /// The HTTP routes of Elterngeld 1.0 over an empty store.
-pub fn router(auth: AuthMode, faults: Faults) -> Router {
+pub fn router(auth: AuthMode, faults: Faults, _options: &crate::RouterOptions) -> Router {
     let state = AppState::new(auth, Arc::new(faults), Inner::default());
     Router::new()
         .route("/", get(handlers::service_description))

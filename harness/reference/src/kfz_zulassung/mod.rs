@@ -73,6 +73,7 @@ pub fn entry() -> crate::InterfaceEntry {
         limited_scopes: &[SCOPE_LESEN],
         faults: FAULTS,
         router,
+        tls_by_default: false,
     }
 }
 
@@ -115,7 +116,7 @@ async fn response_faults(State(faults): State<Arc<Faults>>, req: Request, next: 
 }
 
 /// The HTTP routes of Kfz-Zulassung 1.0 over a freshly seeded register.
-pub fn router(auth: AuthMode, faults: Faults) -> Router {
+pub fn router(auth: AuthMode, faults: Faults, _options: &crate::RouterOptions) -> Router {
     let zulassungen = seed::zulassungen();
     let used_evbs = zulassungen.iter().map(|z| z.evb.clone()).collect();
     let faults = Arc::new(faults);

@@ -54,11 +54,12 @@ pub fn entry() -> crate::InterfaceEntry {
         limited_scopes: &[SCOPE_LESEN],
         faults: FAULTS,
         router,
+        tls_by_default: false,
     }
 }
 
 /// The HTTP routes of Meldewesen 1.0 over a freshly seeded register.
-pub fn router(auth: AuthMode, faults: Faults) -> Router {
+pub fn router(auth: AuthMode, faults: Faults, _options: &crate::RouterOptions) -> Router {
     let persons = seed::persons()
         .into_iter()
         .map(|p| (p.id.clone(), p))
