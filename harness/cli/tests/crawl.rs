@@ -1,0 +1,127 @@
+//! The crawl (`crawl:` in a case, schemas/konform/CRAWL.md), end to end with
+//! the real binary against the embedded OParl 1.1 reference over HTTPS: the
+//! fixture suite walks the whole server and finds it conformant, the report
+//! states the coverage, and faults of the reference land on the crawl check
+//! that is about them.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test: a panic is its failure"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn konform(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_konform"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("spawn konform")
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crawl/suites/oparl-crawl/1.1.0")
+}
+
+fn read_json(path: &Path, output: &Output) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "{} missing ({e}); stdout: {}; stderr: {}",
+            path.display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    serde_json::from_str(&text).expect("JSON")
+}
+
+#[test]
+fn a_crawl_walks_the_whole_reference_and_states_its_coverage() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let suite = fixture();
+    let output = konform(&[
+        "run",
+        suite.to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    let report = read_json(&dir.path().join("oparl-crawl@1.1.0.json"), &output);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert_eq!(report["verdict"], "conformant");
+    let case = &report["cases"][0];
+    assert_eq!(case["verdict"], "pass");
+    let crawl = &case["crawl"];
+    // Every list walked to its end, thousands of objects, three per type at their id.
+    assert_eq!(crawl["lists"], 9, "{crawl}"); // the Body list and four lists per Body
+    assert_eq!(crawl["lists"], crawl["lists_complete"], "{crawl}");
+    assert!(crawl["objects"].as_u64().unwrap() > 2000, "{crawl}");
+    assert!(crawl.get("cut_by").is_none(), "{crawl}");
+    assert_eq!(crawl["types"]["Paper"]["fetched_at_id"], 3, "{crawl}");
+    // One summary step whose assertions are the counted checks, each attributed.
+    let steps = case["steps"].as_array().unwrap();
+    let summary = steps.last().unwrap();
+    assert!(
+        summary["name"].as_str().unwrap().starts_with("crawl: "),
+        "{summary}"
+    );
+    let assertions = summary["assertions"].as_array().unwrap();
+    assert!(assertions.iter().all(|a| a["passed"] == true));
+    for r in [
+        "C-SHAPE", "C-NEXT", "C-DUP", "C-ORDER", "C-INLIST", "C-ATID", "C-SAME", "C-CORS",
+    ] {
+        assert!(
+            assertions
+                .iter()
+                .any(|a| a["requirements"].as_array().unwrap().iter().any(|x| x == r)),
+            "no counted check verifies {r}"
+        );
+    }
+    // Passing exchanges are not kept: the entry's and the summary only.
+    assert!(steps.len() <= 2, "{} steps kept", steps.len());
+}
+
+#[test]
+fn faults_of_the_reference_land_on_the_crawl_check_about_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("mutants.json");
+    let suite = fixture();
+    let output = konform(&[
+        "suite",
+        "mutants",
+        suite.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let result = read_json(&out, &output);
+    let failed = |fault: &str| -> Vec<String> {
+        let f = result["faults"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == fault)
+            .unwrap_or_else(|| panic!("no fault {fault}"));
+        f["failed_requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(failed("person-without-modified"), ["C-MODIFIED"]);
+    assert_eq!(failed("page-without-next"), ["C-NEXT"]);
+    assert_eq!(failed("duplicate-across-pages"), ["C-DUP"]);
+    assert_eq!(failed("object-missing-from-list"), ["C-INLIST"]);
+    assert_eq!(failed("stale-object-at-id"), ["C-SAME"]);
+    assert_eq!(failed("no-cors-header"), ["C-CORS"]);
+    assert_eq!(failed("list-without-pagination"), ["C-PAGE"]);
+    assert_eq!(failed("empty-string-members"), ["C-SHOULD"]);
+    assert_eq!(failed("file-without-access-url"), ["C-SHAPE"]);
+}
