@@ -34,7 +34,7 @@ pub struct Crawl {
     #[serde(default = "yes", skip_serializing_if = "is_yes")]
     pub follow: bool,
     pub limits: CrawlLimits,
-    /// Where every object names its own URL and its type.
+    /// Where every object names its own URL, its type and whether it is deleted.
     pub object: ObjectShape,
     /// What a page of an external list looks like.
     pub page: PageShape,
@@ -87,6 +87,10 @@ pub struct ObjectShape {
     pub id: String,
     #[serde(rename = "type")]
     pub type_at: String,
+    /// Where an object says it is deleted (`true`): a deleted object is
+    /// checked like any other but not expected in the lists (`in_list`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<String>,
 }
 
 /// A page of an external list (JSON Pointers into the page).

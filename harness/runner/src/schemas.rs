@@ -89,10 +89,7 @@ impl CompiledSchemas {
                 .map(|e| Violation {
                     instance_path: e.instance_path().to_string(),
                     message: e.to_string(),
-                    keyword: e
-                        .absolute_keyword_location()
-                        .map(|u| u.to_string())
-                        .unwrap_or_else(|| e.schema_path().to_string()),
+                    keyword: keyword_locations(&e),
                     missing: match e.kind() {
                         jsonschema::error::ValidationErrorKind::Required { property } => {
                             property.as_str().map(str::to_string)
@@ -103,6 +100,28 @@ impl CompiledSchemas {
                 .collect(),
         )
     }
+}
+
+/// Where the violated keyword is, followed by the locations of the
+/// keywords the branches of an `anyOf`/`oneOf` violated (space-separated):
+/// an optional member written `anyOf: [{$ref: …/ags}, {type: null}]` is
+/// then found by `$defs/ags` too.
+fn keyword_locations(e: &jsonschema::ValidationError<'_>) -> String {
+    let own = e
+        .absolute_keyword_location()
+        .map(|u| u.to_string())
+        .unwrap_or_else(|| e.schema_path().to_string());
+    let branches = match e.kind() {
+        jsonschema::error::ValidationErrorKind::AnyOf { context }
+        | jsonschema::error::ValidationErrorKind::OneOfNotValid { context } => context,
+        _ => return own,
+    };
+    let mut all = own;
+    for error in branches.iter().flatten() {
+        all.push(' ');
+        all.push_str(&keyword_locations(error));
+    }
+    all
 }
 
 #[cfg(test)]

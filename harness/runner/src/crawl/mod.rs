@@ -64,6 +64,9 @@ enum Fetch {
 struct Seen {
     via: Via,
     type_name: Option<String>,
+    /// Marked deleted (`object.deleted`): listed only on request, so not
+    /// expected in the lists the walk reads.
+    deleted: bool,
 }
 
 struct Walk<'a> {
@@ -222,7 +225,18 @@ impl<'a> Walk<'a> {
         let (mut evidence, json) = got;
         let entry_reqs = self.crawl.checks.entry.clone();
         let Some(json) = json else {
-            self.entry_evidence = Some(evidence);
+            // A response that failed an attributed check (a status, JSON
+            // with a byte order mark) is a finding: the case fails. Only an
+            // entry that could not be judged at all is an error.
+            let judged = evidence
+                .assertions
+                .iter()
+                .any(|a| !a.passed && !a.requirements.is_empty());
+            self.entry_evidence = Some(evidence.clone());
+            if judged {
+                self.tallies.finding(evidence);
+                return Ok(());
+            }
             return Err(self.entry_failure(&url));
         };
         let passed = json.is_object();
@@ -504,12 +518,17 @@ impl<'a> Walk<'a> {
             };
             if let Some(schema) = &page_shape.schema {
                 let reqs = self.crawl.checks.page.clone();
-                let violations = self
+                // Violations inside an item are left to the item's own type rule.
+                let inside_items = format!("{}/", page_shape.items);
+                let violations: Vec<_> = self
                     .ctx
                     .compiled
                     .schemas
                     .validate(schema, &page)
-                    .unwrap_or_default();
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|v| !v.instance_path.starts_with(&inside_items))
+                    .collect();
                 self.tallies.record(
                     "every page satisfies the page schema",
                     &reqs,
@@ -813,9 +832,17 @@ impl<'a> Walk<'a> {
                     .objects += 1;
             }
             // A later sighting in a list upgrades one by link.
+            let deleted = self
+                .crawl
+                .object
+                .deleted
+                .as_ref()
+                .and_then(|p| object.pointer(p))
+                == Some(&Value::Bool(true));
             let entry = self.seen.entry(id.clone()).or_insert(Seen {
                 via,
                 type_name: Some(rule.name.clone()),
+                deleted,
             });
             if via == Via::List {
                 entry.via = Via::List;
@@ -1067,7 +1094,7 @@ impl<'a> Walk<'a> {
         let mut missing: Vec<(String, String)> = self
             .seen
             .iter()
-            .filter(|(_, s)| s.via == Via::Link)
+            .filter(|(_, s)| s.via == Via::Link && !s.deleted)
             .filter_map(|(id, s)| {
                 let t = s.type_name.clone()?;
                 listed_types.contains(&t).then(|| (id.clone(), t))
