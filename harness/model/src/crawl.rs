@@ -117,6 +117,10 @@ pub struct PageShape {
     /// Checks on every item of every page of the walk.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub item_checks: Vec<BodyCheck>,
+    /// Checks that at least one item of the walk's lists must pass (a
+    /// deleted object that a filtered list must include).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub some_items: Vec<BodyCheck>,
 }
 
 /// What applies to the objects of one type.

@@ -321,6 +321,10 @@ fn well_formed(
             "the body is encoded with `{encoding}`, which konform did not accept (it sends no Accept-Encoding)"
         ));
     } else if needs_json && !declares_json {
+        // Not JSON at all where the step needs JSON: the step's own rule is
+        // broken (an Error object, a resource), not the well-formedness of
+        // JSON the response never claimed to be.
+        outcome.requirements = attr.resolve(None);
         outcome.passed = false;
         outcome.received = Some(json!(media_type.clone()));
         outcome.message = Some(format!(

@@ -88,6 +88,7 @@ impl Compiled {
                 .page
                 .item_checks
                 .iter()
+                .chain(&crawl.page.some_items)
                 .chain(crawl.types.iter().flat_map(|t| t.checks.iter()));
             for b in body_checks {
                 if let Some(p) = &b.matches {

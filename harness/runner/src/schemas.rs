@@ -86,20 +86,44 @@ impl CompiledSchemas {
         Some(
             validator
                 .iter_errors(instance)
-                .map(|e| Violation {
-                    instance_path: e.instance_path().to_string(),
-                    message: e.to_string(),
-                    keyword: keyword_locations(&e),
-                    missing: match e.kind() {
-                        jsonschema::error::ValidationErrorKind::Required { property } => {
-                            property.as_str().map(str::to_string)
-                        }
-                        _ => None,
-                    },
-                })
+                .flat_map(|e| explain(&e))
                 .collect(),
         )
     }
+}
+
+/// The violations behind `e`. An `anyOf`/`oneOf` whose branches all failed
+/// says only "not valid under any"; when every branch but one failed merely
+/// by its type at the same place (`anyOf: [{$ref: …/Paper}, {type: null}]`,
+/// how an optional member is written), the violations of that one branch
+/// are what the instance got wrong, and they name the member and keyword.
+fn explain(e: &jsonschema::ValidationError<'_>) -> Vec<Violation> {
+    use jsonschema::error::ValidationErrorKind as Kind;
+    if let Kind::AnyOf { context } | Kind::OneOfNotValid { context } = e.kind() {
+        let here = e.instance_path().to_string();
+        let only_type = |branch: &Vec<jsonschema::ValidationError<'static>>| {
+            branch.len() == 1
+                && matches!(branch[0].kind(), Kind::Type { .. })
+                && branch[0].instance_path().to_string() == here
+        };
+        let telling: Vec<_> = context.iter().filter(|b| !only_type(b)).collect();
+        if let [branch] = telling.as_slice()
+            && !branch.is_empty()
+        {
+            return branch.iter().flat_map(|inner| explain(inner)).collect();
+        }
+    }
+    vec![Violation {
+        instance_path: e.instance_path().to_string(),
+        message: e.to_string(),
+        keyword: keyword_locations(e),
+        missing: match e.kind() {
+            jsonschema::error::ValidationErrorKind::Required { property } => {
+                property.as_str().map(str::to_string)
+            }
+            _ => None,
+        },
+    }]
 }
 
 /// Where the violated keyword is, followed by the locations of the
@@ -159,6 +183,35 @@ mod tests {
             "{}",
             bad[0].keyword
         );
+    }
+
+    #[test]
+    fn an_optional_member_written_as_any_of_is_explained_by_its_telling_branch() {
+        let doc = json!({"$defs": {
+            "Plz": {"type": "string", "pattern": "^[0-9]{5}$"},
+            "Adresse": {
+                "type": "object",
+                "properties": {"plz": {"anyOf": [{"$ref": "#/$defs/Plz"}, {"type": "null"}]}}
+            }
+        }});
+        let schemas =
+            CompiledSchemas::compile([("a.json", &doc)], ["a.json#/$defs/Adresse"]).unwrap();
+        let bad = schemas
+            .validate("a.json#/$defs/Adresse", &json!({"plz": "1067"}))
+            .unwrap();
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        assert_eq!(bad[0].instance_path, "/plz");
+        assert!(
+            bad[0].keyword.ends_with("/$defs/Plz/pattern"),
+            "{}",
+            bad[0].keyword
+        );
+        // Two telling branches: the anyOf itself is the violation.
+        let doc = json!({"anyOf": [{"type": "string", "minLength": 3}, {"type": "string", "pattern": "^x"}]});
+        let schemas = CompiledSchemas::compile([("b.json", &doc)], ["b.json"]).unwrap();
+        let bad = schemas.validate("b.json", &json!("ab")).unwrap();
+        assert_eq!(bad.len(), 1);
+        assert!(bad[0].keyword.contains("anyOf"), "{}", bad[0].keyword);
     }
 
     #[test]

@@ -149,6 +149,7 @@ pub fn crawl_requirements(crawl: &konform_model::crawl::Crawl) -> BTreeSet<Strin
         .page
         .item_checks
         .iter()
+        .chain(&crawl.page.some_items)
         .chain(crawl.types.iter().flat_map(|t| t.checks.iter()))
         .filter_map(|b| b.verifies.as_ref());
     let headers = crawl.headers.iter().filter_map(|h| h.verifies.as_ref());

@@ -33,16 +33,16 @@ fault_catalogue! {
         "List pages lack pagination.";
     PageWithoutNext = "page-without-next", "OPARL-LIST-002",
         "Page 2 of the person lists has no links.next although more pages follow.";
-    UnstableOrder = "unstable-order", "OPARL-LIST-003",
-        "The paper lists come in ascending and descending order by turns.";
+    UnstableOrder = "unstable-order", "OPARL-LIST-003" also ["OPARL-LIST-004", "OPARL-LIST-005", "OPARL-11-002"],
+        "The paper lists come in ascending and descending order by turns (so a client paging through one sees some papers twice and misses others: why 2-05 asks for a stable order).";
     DuplicateAcrossPages = "duplicate-across-pages", "OPARL-LIST-004",
         "The last Person of each person list page comes again first on the next page.";
     ObjectMissingFromList = "object-missing-from-list", "OPARL-LIST-005",
         "One Organization that memberships reference is missing from its list (it is still served at its id).";
     ModifiedUntilIgnored = "modified-until-ignored", "OPARL-FILTER-001",
         "The filter modified_until is ignored.";
-    FilterDroppedFromLinks = "filter-dropped-from-links", "OPARL-FILTER-002",
-        "links.next leaves out the filters of the request.";
+    FilterDroppedFromLinks = "filter-dropped-from-links", "OPARL-FILTER-002" also ["OPARL-11-002"],
+        "links.next leaves out the filters of the request (so a client paging a modified_since list gets plain pages after the first, without the deleted objects 2-05 promises it).";
     DeletedObjectGone = "deleted-object-gone", "OPARL-DEL-001",
         "Deleted objects answer 404 at their id instead of 200 with deleted: true.";
     DeletedFileStillServed = "deleted-file-still-served", "OPARL-FILE-001",

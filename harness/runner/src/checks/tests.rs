@@ -839,6 +839,29 @@ fn well_formed_refuses_a_non_json_media_type() {
 }
 
 #[test]
+fn a_response_that_is_not_json_where_json_is_needed_blames_the_step_not_well_formedness() {
+    let suite = Attribution {
+        well_formed: Some("REQ-WELL-FORMED".into()),
+        ..Attribution::default()
+    };
+    let not_json = response(404, &[("content-type", "text/plain")], b"not found");
+    let result = run_with(json!({"schema": PERSON}), json!({}), &not_json, &suite);
+    let o = outcome(&result, "response well-formed");
+    assert!(!o.passed);
+    assert_eq!(o.requirements, vec!["REQ-CASE".to_string()]);
+    // JSON that is broken is the suite's well-formedness requirement.
+    let broken = response(
+        200,
+        &[("content-type", "application/json")],
+        b"\xEF\xBB\xBF{}",
+    );
+    let result = run_with(json!({"schema": PERSON}), json!({}), &broken, &suite);
+    let o = outcome(&result, "response well-formed");
+    assert!(!o.passed);
+    assert_eq!(o.requirements, vec!["REQ-WELL-FORMED".to_string()]);
+}
+
+#[test]
 fn well_formed_refuses_an_unrequested_content_encoding() {
     let r = response(200, &[("content-encoding", "gzip")], b"\x1f\x8b");
     let result = run(json!({"status": 200}), &r);

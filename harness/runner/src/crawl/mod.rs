@@ -88,6 +88,8 @@ struct Walk<'a> {
     sampled: HashMap<String, u32>,
     any_list_cut: bool,
     budget_spent: bool,
+    /// Which of `page.some_items` an item of the walk has passed.
+    some_found: Vec<bool>,
     /// The entry exchange, kept as evidence whatever it shows.
     entry_evidence: Option<StepEvidence>,
 }
@@ -191,6 +193,7 @@ pub async fn run(crawl: &Crawl, ctx: &CaseContext, index: usize, vars: Vars) -> 
         sampled: HashMap::new(),
         any_list_cut: false,
         budget_spent: false,
+        some_found: vec![false; crawl.page.some_items.len()],
         entry_evidence: None,
     };
     let started = walk.start(entry_url).await;
@@ -283,6 +286,44 @@ impl<'a> Walk<'a> {
             self.fetch_at_id(&id, &copy, &type_name).await;
         }
         self.check_in_list();
+        self.check_some_items();
+    }
+
+    /// Each of `page.some_items` was passed by some item of the walk;
+    /// undecided when a list was not walked to its end.
+    fn check_some_items(&mut self) {
+        let crawl: &'a Crawl = self.crawl;
+        for (check, found) in crawl.page.some_items.iter().zip(self.some_found.clone()) {
+            let reqs = check.verifies.clone().unwrap_or_default();
+            let label = format!(
+                "some list item passes: body {} {}",
+                check
+                    .pointer
+                    .as_deref()
+                    .or(check.path.as_deref())
+                    .unwrap_or(""),
+                serde_json::to_string(&check.equals).unwrap_or_default()
+            );
+            if !found && (self.any_list_cut || self.budget_spent) {
+                self.tallies.not_evaluated(format!(
+                    "{label}: no item so far, and not every list was walked to its end"
+                ));
+                continue;
+            }
+            self.tallies.record(&label, &reqs, found);
+            if !found {
+                let mut e = empty_evidence_for(self.index, &self.base.clone());
+                e.assertions.push(AssertionOutcome {
+                    check: label,
+                    passed: false,
+                    expected: serde_json::to_value(check).ok(),
+                    received: None,
+                    message: Some("no item of any list of the walk passes it".into()),
+                    requirements: reqs,
+                });
+                self.tallies.finding(e);
+            }
+        }
     }
 
     fn finish(mut self) -> CrawlOutcome {
@@ -319,8 +360,30 @@ impl<'a> Walk<'a> {
                 self.tallies.omitted_findings
             ));
         }
-        let failure = self.tallies.first_failure();
-        let mut evidence = Vec::with_capacity(self.tallies.findings.len() + 1);
+        let mut evidence = Vec::with_capacity(self.tallies.findings.len() + 2);
+        // The entry is kept apart (its exchange heads the summary); with a
+        // finding of its own it is evidence like any other.
+        if let Some(entry) = &self.entry_evidence
+            && entry.assertions.iter().any(|a| !a.passed)
+            && !self
+                .tallies
+                .findings
+                .iter()
+                .any(|f| f.request.url == entry.request.url)
+        {
+            evidence.push(entry.clone());
+        }
+        let failure = evidence
+            .iter()
+            .chain(self.tallies.findings.iter())
+            .flat_map(|f| f.assertions.iter())
+            .find(|a| !a.passed && !a.requirements.is_empty())
+            .map(|a| a.describe())
+            .or_else(|| {
+                self.tallies
+                    .any_failed()
+                    .then(|| "a counted check failed (see the crawl's summary)".to_string())
+            });
         evidence.append(&mut self.tallies.findings);
         evidence.push(summary);
         CrawlOutcome {
@@ -489,7 +552,6 @@ impl<'a> Walk<'a> {
         let page_shape = &self.crawl.page;
         let mut ids_in_list: HashSet<String> = HashSet::new();
         let mut visited_pages: HashSet<String> = HashSet::new();
-        let mut first_ids: Option<Vec<String>> = None;
         let mut url = first.clone();
         let mut pages = 0u32;
         let is_entry = depth == 0 && self.crawl.entry_kind == EntryKind::List;
@@ -567,6 +629,17 @@ impl<'a> Walk<'a> {
             let mut ids_on_page = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
                 let at = format!("{}/{i}", page_shape.items);
+                for (k, check) in page_shape.some_items.iter().enumerate() {
+                    if !self.some_found[k]
+                        && let Ok(outcome) =
+                            checks::check_body(check, item, &self.ctx.compiled, &mut |v: &Value| {
+                                self.vars.render(v)
+                            })
+                        && outcome.passed
+                    {
+                        self.some_found[k] = true;
+                    }
+                }
                 for check in &page_shape.item_checks {
                     let reqs = check.verifies.clone().unwrap_or_default();
                     if let Ok(mut outcome) =
@@ -610,8 +683,10 @@ impl<'a> Walk<'a> {
                 }
                 self.check_object(item, &at, depth, Via::List, &url, &mut evidence);
             }
-            if first_ids.is_none() {
-                first_ids = Some(ids_on_page);
+            if pages == 1 {
+                // At once, so that nothing else changes the server's state
+                // in between: the same objects in the same order.
+                self.reread_first_page(&url, ids_on_page).await;
             }
             self.check_links_keep_query(&page, &url, &mut evidence);
             let next = page
@@ -702,10 +777,14 @@ impl<'a> Walk<'a> {
             }
             url = next_url;
         }
-        // The first page once more: the same objects in the same order.
+        None
+    }
+
+    /// Reads a list's first page once more: the same objects in the same order.
+    async fn reread_first_page(&mut self, first: &Url, first_ids: Vec<String>) {
+        let page_shape = &self.crawl.page;
         let order_reqs = self.crawl.checks.stable_order.clone();
         if !order_reqs.is_empty()
-            && let Some(first_ids) = first_ids
             && let Some((mut evidence, Some(again))) = self.get(first.clone(), Fetch::Reread).await
         {
             let ids: Vec<String> = match again.pointer(&page_shape.items) {
@@ -734,7 +813,6 @@ impl<'a> Walk<'a> {
                 self.keep(&mut evidence, Fetch::Page);
             }
         }
-        None
     }
 
     /// Every URL among the page's links keeps the walk's query.

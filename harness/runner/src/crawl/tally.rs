@@ -89,15 +89,6 @@ impl Tallies {
             })
             .collect()
     }
-
-    /// The first failed check, described for the case's reason.
-    pub fn first_failure(&self) -> Option<String> {
-        self.findings
-            .iter()
-            .flat_map(|f| f.assertions.iter())
-            .find(|a| !a.passed && !a.requirements.is_empty())
-            .map(|a| a.describe())
-    }
 }
 
 #[cfg(test)]
