@@ -33,8 +33,8 @@ fault_catalogue! {
         "List pages lack pagination.";
     PageWithoutNext = "page-without-next", "OPARL-LIST-002",
         "Page 2 of the person lists has no links.next although more pages follow.";
-    UnstableOrder = "unstable-order", "OPARL-LIST-003" also ["OPARL-LIST-004", "OPARL-LIST-005", "OPARL-11-002"],
-        "The paper lists come in ascending and descending order by turns (so a client paging through one sees some papers twice and misses others: why 2-05 asks for a stable order).";
+    UnstableOrder = "unstable-order", "OPARL-LIST-003",
+        "A page of a meeting list read again lists its meetings in the reverse order (every other read of the same page).";
     DuplicateAcrossPages = "duplicate-across-pages", "OPARL-LIST-004",
         "The last Person of each person list page comes again first on the next page.";
     ObjectMissingFromList = "object-missing-from-list", "OPARL-LIST-005",
@@ -57,12 +57,14 @@ fault_catalogue! {
         "Lists filtered with modified_since leave out the deleted objects.";
     DeletedInPlainList = "deleted-in-plain-list", "OPARL-11-003",
         "Lists without modified_since include deleted objects.";
+    AgendaItemWithoutOrder = "agenda-item-without-order", "OPARL-11-005",
+        "AgendaItems (embedded in Meeting, in their list and at their id) lack order, which 1.1 made mandatory.";
     ErrorNotOparl = "error-not-oparl", "OPARL-11-004",
         "404 responses are text/plain instead of an OParl Error object.";
 }
 
 /// How many faults at the end of [`FAULTS`] exist only in OParl 1.1.
-const ONLY_V11: usize = 4;
+const ONLY_V11: usize = 5;
 
 /// The OParl 1.0 catalogue: every fault but those of 1.1-only rules.
 pub const FAULTS_V10: &[FaultInfo] = FAULTS.split_at(FAULTS.len() - ONLY_V11).0;

@@ -17,7 +17,6 @@ mod lists;
 mod render;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Router;
 use axum::body::Body;
@@ -87,8 +86,9 @@ struct Oparl {
     v11: bool,
     tls: bool,
     faults: Faults,
-    /// Requests of paper lists so far (the fault `unstable-order`).
-    turns: AtomicU64,
+    /// Reads of each meeting list page so far, by list, page and filters
+    /// (the fault `unstable-order`: every other read of a page is reversed).
+    turns: std::sync::Mutex<std::collections::HashMap<(usize, usize, String), u64>>,
 }
 
 type St = Arc<Oparl>;
@@ -99,7 +99,7 @@ fn router(v11: bool, faults: Faults, options: &RouterOptions) -> Router {
         v11,
         tls: options.tls,
         faults,
-        turns: AtomicU64::new(0),
+        turns: std::sync::Mutex::new(std::collections::HashMap::new()),
     });
     Router::new()
         .route("/", get(system))
@@ -288,8 +288,13 @@ impl Oparl {
                             m.insert("name".into(), json!(stale));
                         }
                     }
-                    "AgendaItem" if self.v11 && self.on(Fault::EmbeddedWithoutCreated) => {
-                        m.remove("created");
+                    "AgendaItem" if self.v11 => {
+                        if self.on(Fault::EmbeddedWithoutCreated) {
+                            m.remove("created");
+                        }
+                        if self.on(Fault::AgendaItemWithoutOrder) && !deleted {
+                            m.remove("order");
+                        }
                     }
                     _ => {}
                 }
@@ -337,11 +342,21 @@ impl Oparl {
                     && self.on(Fault::ObjectMissingFromList))
             })
             .collect();
-        if kind == Kind::Paper
-            && self.on(Fault::UnstableOrder)
-            && self.turns.fetch_add(1, Ordering::Relaxed) % 2 == 1
-        {
-            selected.reverse();
+        if kind == Kind::Meeting && self.on(Fault::UnstableOrder) {
+            // Per page read, so that only reading the same page again shows
+            // it: a walk that reads each page once sees a consistent list.
+            let key = (items.as_ptr() as usize, q.page, format!("{:?}", q.filters));
+            let reads = match self.turns.lock() {
+                Ok(mut turns) => {
+                    let n = turns.entry(key).or_insert(0);
+                    *n += 1;
+                    *n
+                }
+                Err(_) => 1,
+            };
+            if reads % 2 == 0 {
+                selected.reverse();
+            }
         }
         let per_page = q.per_page();
         let step = if kind == Kind::Person && per_page > 1 && self.on(Fault::DuplicateAcrossPages) {
