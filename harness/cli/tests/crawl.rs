@@ -15,6 +15,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod support;
+
 fn konform(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_konform"))
         .args(args)
@@ -124,4 +126,103 @@ fn faults_of_the_reference_land_on_the_crawl_check_about_them() {
     assert_eq!(failed("list-without-pagination"), ["C-PAGE"]);
     assert_eq!(failed("empty-string-members"), ["C-SHOULD"]);
     assert_eq!(failed("file-without-access-url"), ["C-SHAPE"]);
+}
+
+/// oparl@1.0.0 against the OParl 1.0 reference: every fault of the 1.0
+/// catalogue is caught, each failing exactly the requirements it declares
+/// that the suite has (a fault may also break a rule only 1.1 makes).
+#[test]
+fn oparl_1_0_catches_every_fault_of_the_1_0_reference_exactly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("mutants.json");
+    let output = konform(&[
+        "suite",
+        "mutants",
+        "oparl@1.0.0",
+        "--exact",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let result = read_json(&out, &output);
+    assert_eq!(output.status.code(), Some(0), "{result:#}");
+    assert_eq!(result["clean"]["verdict"], "conformant");
+    assert_eq!(result["kill_score"].as_f64(), Some(1.0));
+    assert_eq!(result["exact"], result["total"]);
+    assert_eq!(
+        result["total"].as_u64(),
+        Some(konform_reference::faults("oparl", "1.0").len() as u64)
+    );
+}
+
+/// A server of one OParl version certified against the other version's
+/// suite fails the version requirements and, against 1.1, the rules 1.1
+/// added, and nothing else: the walk goes on through objects of the other
+/// version instead of stopping at the System.
+#[test]
+fn a_server_of_the_other_oparl_version_fails_only_the_version_rules() {
+    for (server, suite, expected) in [
+        (
+            "oparl@1.0",
+            "oparl@1.1.0",
+            vec![
+                "OPARL-11-004",
+                "OPARL-11-005",
+                "OPARL-VER-001",
+                "OPARL-VER-002",
+            ],
+        ),
+        (
+            "oparl@1.1",
+            "oparl@1.0.0",
+            vec!["OPARL-VER-001", "OPARL-VER-002"],
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ca = dir.path().join("ca.pem");
+        let served = support::served::serve_with(server, &[], &["--ca-out", ca.to_str().unwrap()]);
+        let target = dir.path().join("target.yaml");
+        std::fs::write(
+            &target,
+            format!(
+                "identity: {{ operator: Testland, vendor: konform, product: {server}, version: \"1\" }}\n\
+                 base_url: {}\n\
+                 tls: {{ ca_file: {} }}\n\
+                 classes: [oparl]\n\
+                 fixtures: {{ deleted_paper: /paper/50, deleted_paper_list: /body/1/papers, deleted_file: /file/262 }}\n",
+                served.base_url,
+                ca.display()
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        let output = konform(&[
+            "run",
+            suite,
+            "--target",
+            target.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let report = read_json(&out.join(format!("{suite}.json")), &output);
+        let not_passed: Vec<(String, String)> = report["requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["verdict"] != "pass")
+            .map(|r| {
+                (
+                    r["id"].as_str().unwrap().to_string(),
+                    r["verdict"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let mut failed: Vec<&str> = not_passed
+            .iter()
+            .filter(|(_, v)| v == "fail")
+            .map(|(id, _)| id.as_str())
+            .collect();
+        failed.sort_unstable();
+        assert_eq!(failed, expected, "{server} against {suite}: {not_passed:?}");
+        assert_eq!(not_passed.len(), expected.len(), "{not_passed:?}");
+    }
 }

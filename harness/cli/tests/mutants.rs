@@ -48,7 +48,12 @@ fn read_json(path: &Path, output: &Output) -> Value {
 #[test]
 fn every_fault_of_every_reference_fails_exactly_its_requirements() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for name in ["meldewesen", "elterngeld", "kfz-zulassung"] {
+    for (name, interface) in [
+        ("meldewesen", "1.0"),
+        ("elterngeld", "1.0"),
+        ("kfz-zulassung", "1.0"),
+        ("oparl", "1.1"),
+    ] {
         let out = dir.path().join(format!("{name}.mutants.json"));
         let output = konform(&[
             "suite",
@@ -73,7 +78,7 @@ fn every_fault_of_every_reference_fails_exactly_its_requirements() {
         let faults = result["faults"].as_array().expect("faults array");
         assert_eq!(
             faults.len(),
-            konform_reference::faults(name, "1.0").len(),
+            konform_reference::faults(name, interface).len(),
             "{name}: every fault of the reference is run"
         );
         assert_eq!(result["exact"], result["total"], "{name}");

@@ -21,8 +21,14 @@ impl Drop for Served {
 }
 
 pub fn serve(interface: &str, faults: &[&str]) -> Served {
+    serve_with(interface, faults, &[])
+}
+
+/// [`serve`] with further arguments (`--ca-out FILE` for an HTTPS reference).
+pub fn serve_with(interface: &str, faults: &[&str], args: &[&str]) -> Served {
     let mut command = Command::new(env!("CARGO_BIN_EXE_konform"));
     command.args(["reference", "serve", interface, "--control"]);
+    command.args(args);
     for f in faults {
         command.args(["--fault", f]);
     }
