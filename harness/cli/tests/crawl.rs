@@ -226,3 +226,25 @@ fn a_server_of_the_other_oparl_version_fails_only_the_version_rules() {
         assert_eq!(not_passed.len(), expected.len(), "{not_passed:?}");
     }
 }
+
+/// A requirement id a crawl names anywhere (here one of its own checks)
+/// must be in the suite's catalogue: a typo is a lint error at the crawl.
+#[test]
+fn lint_finds_an_unknown_requirement_a_crawl_names() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let suite = dir.path().join("oparl-crawl/1.1.0");
+    std::fs::create_dir_all(suite.join("cases")).unwrap();
+    std::fs::copy(fixture().join("suite.yaml"), suite.join("suite.yaml")).unwrap();
+    let cases = std::fs::read_to_string(fixture().join("cases/crawl.yaml"))
+        .unwrap()
+        .replace("in_list: [C-INLIST]", "in_list: [C-INLIST-TYPO]");
+    std::fs::write(suite.join("cases/crawl.yaml"), cases).unwrap();
+    let output = konform(&["suite", "lint", suite.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success());
+    assert!(
+        format!("{stdout}{stderr}").contains("unknown requirement id `C-INLIST-TYPO`"),
+        "{stdout}{stderr}"
+    );
+}

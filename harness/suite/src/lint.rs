@@ -669,6 +669,15 @@ fn lint_attribution(
     out: &mut Diagnostics,
 ) {
     let known = |id: &String| man.requirements.iter().any(|r| &r.id == id);
+    if let Some(crawl) = &case.crawl {
+        // Every requirement a crawl's checks name (at the crawl: its checks
+        // are spread over `checks`, `headers`, `page` and `types`).
+        for id in crate::attribution::crawl_requirements(crawl) {
+            if !known(&id) {
+                out.push(file.at(unknown_requirement(&id), &format!("{ptr}/crawl")));
+            }
+        }
+    }
     let mut check = |list: Option<&[String]>, at: String| {
         for (k, id) in list.unwrap_or_default().iter().enumerate() {
             if !known(id) {
