@@ -218,7 +218,7 @@ fn the_built_listing_agrees_with_loading_the_suites() {
     let tmp = tempfile::tempdir().unwrap();
     let listing = stdout(&konform(tmp.path(), &["list", "suites"]));
     let lines: Vec<&str> = listing.lines().collect();
-    assert_eq!(lines.len(), 3, "{listing}");
+    assert_eq!(lines.len(), 4, "{listing}");
     for line in lines {
         let fields: Vec<&str> = line.split_whitespace().collect();
         let (id, digest) = (fields[0], fields[fields.len() - 1]);

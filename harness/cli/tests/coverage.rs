@@ -124,7 +124,7 @@ fn every_bundled_suite_leaves_no_gap() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert_eq!(suites.len(), 3, "{list}");
+    assert_eq!(suites.len(), 4, "{list}");
     for suite in suites {
         let out = konform(&["suite", "coverage", suite]);
         assert_eq!(out.status.code(), Some(0), "{suite}:\n{}", stdout(&out));
