@@ -152,10 +152,9 @@ fn count_objects(value: &Value, ids: &mut HashSet<String>) {
         Value::Object(map) => {
             if let (Some(Value::String(id)), Some(Value::String(_))) =
                 (map.get("id"), map.get("type"))
+                && !ids.contains(id)
             {
-                if !ids.contains(id) {
-                    ids.insert(id.clone());
-                }
+                ids.insert(id.clone());
             }
             for v in map.values() {
                 count_objects(v, ids);
