@@ -82,6 +82,11 @@ impl TlsListener {
                         continue;
                     }
                 };
+                // Responses go out in several writes (TLS records, HTTP/2
+                // frames): with Nagle's algorithm each later write waits for
+                // the client's delayed ACK, some 40 ms per request on
+                // loopback. axum sets this for its own TCP listener only.
+                let _ = stream.set_nodelay(true);
                 let acceptor = acceptor.clone();
                 let tx = tx.clone();
                 tokio::spawn(async move {

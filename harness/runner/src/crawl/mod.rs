@@ -92,6 +92,14 @@ struct Walk<'a> {
     some_found: Vec<bool>,
     /// The entry exchange, kept as evidence whatever it shows.
     entry_evidence: Option<StepEvidence>,
+    /// Per type rule, per schema: the label of its count and every
+    /// attribution it can give. Computed once, not for every object.
+    schema_tallies: Vec<Vec<SchemaTally>>,
+}
+
+struct SchemaTally {
+    label: String,
+    attributions: Vec<Vec<String>>,
 }
 
 /// The values templates in the crawl's checks may name: fixtures (the
@@ -195,6 +203,19 @@ pub async fn run(crawl: &Crawl, ctx: &CaseContext, index: usize, vars: Vars) -> 
         budget_spent: false,
         some_found: vec![false; crawl.page.some_items.len()],
         entry_evidence: None,
+        schema_tallies: crawl
+            .types
+            .iter()
+            .map(|rule| {
+                rule.schemas
+                    .iter()
+                    .map(|schema| SchemaTally {
+                        label: format!("{} objects satisfy {}", rule.name, schema.reference),
+                        attributions: blame::all_attributions(schema),
+                    })
+                    .collect()
+            })
+            .collect(),
     };
     let started = walk.start(entry_url).await;
     if let Err(error) = started {
@@ -467,18 +488,15 @@ impl<'a> Walk<'a> {
             headers: &response.headers,
             body: &response.body,
         };
+        let crawl: &'a Crawl = self.crawl;
         let status_reqs = match fetch {
-            Fetch::Entry => &self.crawl.checks.entry,
-            Fetch::Page | Fetch::Reread => &self.crawl.checks.page,
-            Fetch::Link | Fetch::AtId => &self.crawl.checks.at_id,
-        }
-        .clone();
+            Fetch::Entry => &crawl.checks.entry,
+            Fetch::Page | Fetch::Reread => &crawl.checks.page,
+            Fetch::Link | Fetch::AtId => &crawl.checks.at_id,
+        };
         let status_ok = response.status == 200;
-        self.tallies.record(
-            &format!("{} answers 200", fetch_label(fetch)),
-            &status_reqs,
-            status_ok,
-        );
+        self.tallies
+            .record(status_label(fetch), status_reqs, status_ok);
         if !status_ok {
             evidence.assertions.push(AssertionOutcome {
                 check: format!("status of {}", request.url),
@@ -486,27 +504,28 @@ impl<'a> Walk<'a> {
                 expected: Some(json!(200)),
                 received: Some(json!(response.status)),
                 message: None,
-                requirements: status_reqs,
+                requirements: status_reqs.clone(),
             });
             self.keep(&mut evidence, fetch);
             return Some((evidence, None));
         }
-        let vars = self.vars.clone();
+        // Borrowed, not cloned: this runs for every response.
+        let vars = &self.vars;
         let mut render = |v: &Value| vars.render(v);
-        for check in &self.crawl.headers {
-            let reqs = check.verifies.clone().unwrap_or_default();
+        for check in &crawl.headers {
+            let reqs = check.verifies.as_deref().unwrap_or_default();
             if let Ok(mut outcome) =
                 checks::check_header(check, &response.headers, &self.ctx.compiled, &mut render)
             {
-                self.tallies.record(&outcome.check, &reqs, outcome.passed);
+                self.tallies.record(&outcome.check, reqs, outcome.passed);
                 if !outcome.passed {
-                    outcome.requirements = reqs;
+                    outcome.requirements = reqs.to_vec();
                     outcome.check = format!("{} of {}", outcome.check, request.url);
                     evidence.assertions.push(outcome);
                 }
             }
         }
-        let json_reqs = self.crawl.checks.json.clone();
+        let json_reqs = &crawl.checks.json;
         let json = if response.body.starts_with(&[0xEF, 0xBB, 0xBF]) {
             Err("the body starts with a UTF-8 byte order mark".to_string())
         } else {
@@ -514,7 +533,7 @@ impl<'a> Walk<'a> {
         };
         self.tallies.record(
             "the body is JSON in UTF-8 without a BOM",
-            &json_reqs,
+            json_reqs,
             json.is_ok(),
         );
         let json = match json {
@@ -526,7 +545,7 @@ impl<'a> Walk<'a> {
                     expected: Some(json!("UTF-8 JSON without a byte order mark")),
                     received: None,
                     message: Some(why),
-                    requirements: json_reqs,
+                    requirements: json_reqs.clone(),
                 });
                 self.keep(&mut evidence, fetch);
                 return Some((evidence, None));
@@ -568,7 +587,7 @@ impl<'a> Walk<'a> {
             };
             pages += 1;
             self.coverage.pages += 1;
-            let Some(page) = json else {
+            let Some(mut page) = json else {
                 self.any_list_cut = true;
                 if fetch == Fetch::Entry {
                     return Some((
@@ -607,8 +626,10 @@ impl<'a> Walk<'a> {
                     });
                 }
             }
-            let items: Vec<Value> = match page.pointer(&page_shape.items) {
-                Some(Value::Array(items)) => items.clone(),
+            // Taken out of the page, not cloned: what follows reads the
+            // page's links and numbers only.
+            let items: Vec<Value> = match page.pointer_mut(&page_shape.items) {
+                Some(Value::Array(items)) => std::mem::take(items),
                 _ => {
                     let reqs = self.crawl.checks.page.clone();
                     self.tallies
@@ -664,10 +685,10 @@ impl<'a> Walk<'a> {
                     .and_then(Value::as_str)
                     .map(str::to_string);
                 if let Some(id) = &id {
-                    let dup_reqs = self.crawl.checks.no_duplicates.clone();
+                    let dup_reqs = &self.crawl.checks.no_duplicates;
                     let fresh = ids_in_list.insert(id.clone());
                     self.tallies
-                        .record("no object twice in one list", &dup_reqs, fresh);
+                        .record("no object twice in one list", dup_reqs, fresh);
                     if !fresh {
                         evidence.assertions.push(AssertionOutcome {
                             check: format!("{url} item {at}: no object twice in one list"),
@@ -675,11 +696,13 @@ impl<'a> Walk<'a> {
                             expected: Some(json!("an object not listed before")),
                             received: Some(json!(id)),
                             message: Some(format!("{id} was already listed on an earlier page")),
-                            requirements: dup_reqs,
+                            requirements: dup_reqs.clone(),
                         });
                         continue;
                     }
-                    ids_on_page.push(id.clone());
+                    if first_ids.is_none() {
+                        ids_on_page.push(id.clone());
+                    }
                 }
                 self.check_object(item, &at, depth, Via::List, &url, &mut evidence);
             }
@@ -877,12 +900,13 @@ impl<'a> Walk<'a> {
             .pointer(&self.crawl.object.type_at)
             .and_then(Value::as_str)
             .unwrap_or("");
+        let crawl: &'a Crawl = self.crawl;
         let rule = self.rule_for(type_value);
-        let known_reqs = self.crawl.checks.known_type.clone();
+        let known_reqs = &crawl.checks.known_type;
         self.tallies
-            .record("every object has a known type", &known_reqs, rule.is_some());
+            .record("every object has a known type", known_reqs, rule.is_some());
         let where_ = describe_object(id.as_deref(), url, at);
-        let Some(rule) = rule else {
+        let Some((rule_index, rule)) = rule else {
             evidence.assertions.push(AssertionOutcome {
                 check: format!("{where_}: type at {}", self.crawl.object.type_at),
                 passed: false,
@@ -895,7 +919,7 @@ impl<'a> Walk<'a> {
                 )),
                 received: Some(json!(type_value)),
                 message: Some("no type rule matches".into()),
-                requirements: known_reqs,
+                requirements: known_reqs.clone(),
             });
             return;
         };
@@ -917,7 +941,7 @@ impl<'a> Walk<'a> {
                 .as_ref()
                 .and_then(|p| object.pointer(p))
                 == Some(&Value::Bool(true));
-            let entry = self.seen.entry(id.clone()).or_insert(Seen {
+            let entry = self.seen.entry(id.clone()).or_insert_with(|| Seen {
                 via,
                 type_name: Some(rule.name.clone()),
                 deleted,
@@ -925,18 +949,21 @@ impl<'a> Walk<'a> {
             if via == Via::List {
                 entry.via = Via::List;
             }
-            let sampled = self.sampled.entry(rule.name.clone()).or_default();
-            if first_time && via != Via::Link && *sampled < self.crawl.limits.fetch_per_type {
-                *sampled += 1;
-                self.samples
-                    .push((id.clone(), object.clone(), rule.name.clone()));
+            if first_time && via != Via::Link {
+                // The type's name is cloned only for the few objects sampled.
+                let taken = self.sampled.get(&rule.name).copied().unwrap_or(0);
+                if taken < self.crawl.limits.fetch_per_type {
+                    self.sampled.insert(rule.name.clone(), taken + 1);
+                    self.samples
+                        .push((id.clone(), object.clone(), rule.name.clone()));
+                }
             }
             if !first_time && via != Via::List {
                 // Checked when first reached.
                 return;
             }
         }
-        for schema in &rule.schemas {
+        for (schema_index, schema) in rule.schemas.iter().enumerate() {
             let violations = self
                 .ctx
                 .compiled
@@ -944,16 +971,14 @@ impl<'a> Walk<'a> {
                 .validate(&schema.reference, object)
                 .unwrap_or_default();
             let groups = blame::group(schema, &violations);
-            for (reqs, found) in blame::all_attributions(schema).into_iter().map(|reqs| {
+            let tally = &self.schema_tallies[rule_index][schema_index];
+            for reqs in &tally.attributions {
                 let found: Vec<&crate::schemas::Violation> = groups
                     .iter()
-                    .filter(|(r, _)| *r == reqs)
+                    .filter(|(r, _)| r == reqs)
                     .flat_map(|(_, v)| v.iter().copied())
                     .collect();
-                (reqs, found)
-            }) {
-                let label = format!("{} objects satisfy {}", rule.name, schema.reference);
-                self.tallies.record(&label, &reqs, found.is_empty());
+                self.tallies.record(&tally.label, reqs, found.is_empty());
                 if !found.is_empty() {
                     evidence.assertions.push(AssertionOutcome {
                         check: format!("{where_}: schema {}", schema.reference),
@@ -973,7 +998,7 @@ impl<'a> Walk<'a> {
                                 .collect::<Vec<_>>()
                                 .join("; "),
                         ),
-                        requirements: reqs,
+                        requirements: reqs.clone(),
                     });
                 }
             }
@@ -1020,9 +1045,10 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn rule_for(&self, type_value: &str) -> Option<&'a TypeRule> {
+    /// The first rule whose `matches` accepts the type, with its index.
+    fn rule_for(&self, type_value: &str) -> Option<(usize, &'a TypeRule)> {
         let crawl: &'a Crawl = self.crawl;
-        crawl.types.iter().find(|t| {
+        crawl.types.iter().enumerate().find(|(_, t)| {
             self.ctx
                 .compiled
                 .regex(&t.matches)
@@ -1242,6 +1268,17 @@ fn describe_object(id: Option<&str>, url: &Url, at: &str) -> String {
 
 fn or_root(at: &str) -> &str {
     if at.is_empty() { "(root)" } else { at }
+}
+
+/// The label of the status check of `fetch` (`<fetch_label> answers 200`).
+fn status_label(fetch: Fetch) -> &'static str {
+    match fetch {
+        Fetch::Entry => "entry answers 200",
+        Fetch::Page => "list page answers 200",
+        Fetch::Reread => "list page read again answers 200",
+        Fetch::Link => "object reached by link answers 200",
+        Fetch::AtId => "object at its id answers 200",
+    }
 }
 
 fn fetch_label(fetch: Fetch) -> &'static str {

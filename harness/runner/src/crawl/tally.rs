@@ -4,7 +4,9 @@
 //! a finding are kept as evidence (up to a cap), plus the entry. Memory thus
 //! grows with the findings, not with the number of objects walked.
 
-use indexmap::IndexMap;
+use std::hash::{Hash, Hasher};
+
+use indexmap::{Equivalent, IndexMap};
 use konform_model::report::{AssertionOutcome, StepEvidence};
 use serde_json::json;
 
@@ -15,6 +17,26 @@ pub const MAX_FINDING_EXCHANGES: usize = 100;
 struct Count {
     checked: u64,
     failed: u64,
+}
+
+/// A borrowed key of [`Tallies::counts`]: hashes and compares as the owned
+/// `(String, Vec<String>)`, so that counting a check that was counted
+/// before allocates nothing (it is counted once per object walked).
+struct KeyRef<'a>(&'a str, &'a [String]);
+
+impl Hash for KeyRef<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // As the tuple `(String, Vec<String>)` hashes: each part in order,
+        // a `Vec` as its slice.
+        self.0.hash(state);
+        self.1.hash(state);
+    }
+}
+
+impl Equivalent<(String, Vec<String>)> for KeyRef<'_> {
+    fn equivalent(&self, key: &(String, Vec<String>)) -> bool {
+        self.0 == key.0 && self.1 == key.1.as_slice()
+    }
 }
 
 /// Counts per check and attribution.
@@ -33,10 +55,13 @@ impl Tallies {
         if requirements.is_empty() {
             return;
         }
-        let count = self
-            .counts
-            .entry((label.to_string(), requirements.to_vec()))
-            .or_default();
+        let count = match self.counts.get_index_of(&KeyRef(label, requirements)) {
+            Some(i) => &mut self.counts[i],
+            None => self
+                .counts
+                .entry((label.to_string(), requirements.to_vec()))
+                .or_default(),
+        };
         count.checked += 1;
         if !passed {
             count.failed += 1;
@@ -110,5 +135,19 @@ mod tests {
         assert_eq!(out[0].received, Some(json!({"checked": 2, "failed": 1})));
         assert!(out[1].passed);
         assert!(t.any_failed());
+    }
+
+    #[test]
+    fn a_borrowed_key_finds_the_owned_one() {
+        let mut t = Tallies::default();
+        let a = vec!["R-1".to_string(), "R-2".to_string()];
+        for passed in [true, false, true] {
+            t.record("schema", &a, passed);
+        }
+        t.record("schema", &a[..1], true);
+        let out = t.assertions("objects");
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].received, Some(json!({"checked": 3, "failed": 1})));
+        assert_eq!(out[1].received, Some(json!({"checked": 1, "failed": 0})));
     }
 }
