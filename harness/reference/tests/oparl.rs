@@ -648,8 +648,8 @@ fn catalogues_and_scale() {
         .iter()
         .map(|f| f.name)
         .collect();
-    assert_eq!(v11.len(), 27);
-    assert_eq!(v10.len(), 22);
+    assert_eq!(v11.len(), 28);
+    assert_eq!(v10.len(), 23);
     assert!(!v10.contains(&"error-not-oparl"));
     assert!(konform_reference::tls_by_default("oparl", "1.1"));
     assert!(!konform_reference::tls_by_default("meldewesen", "1.0"));

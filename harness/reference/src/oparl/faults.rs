@@ -9,6 +9,8 @@ use crate::faults::{FaultInfo, fault_catalogue};
 fault_catalogue! {
     SystemWrongVersion = "system-wrong-version", "OPARL-VER-001",
         "System.oparlVersion names the other OParl version.";
+    SystemNotAtEntry = "system-not-at-entry", "OPARL-SYS-001",
+        "The entry URL answers 404: the System object is not where clients start.";
     TypeUrlWrongVersion = "type-url-wrong-version", "OPARL-VER-002",
         "Paper objects carry the type URL of the other OParl version.";
     FileWithoutAccessUrl = "file-without-access-url", "OPARL-OBJ-001",

@@ -426,6 +426,9 @@ fn parse_id(s: &str) -> Id {
 }
 
 async fn system(State(st): State<St>, uri: Uri, headers: HeaderMap) -> Response {
+    if st.on(Fault::SystemNotAtEntry) {
+        return st.not_found("/");
+    }
     let ctx = st.ctx(&uri, &headers, false);
     let mut value = render::system(&ctx, &st.data);
     st.object_faults(&mut value, true);

@@ -700,7 +700,7 @@ impl<'a> Walk<'a> {
                         });
                         continue;
                     }
-                    if first_ids.is_none() {
+                    if pages == 1 {
                         ids_on_page.push(id.clone());
                     }
                 }
